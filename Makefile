@@ -1,0 +1,37 @@
+# PyFleet: `make run` for a local cluster with the operator, `make test` for everything CI runs.
+SHELL := /bin/bash
+MVN ?= mvn -B -ntp
+
+.PHONY: help run test unit-test build control-plane cluster-up cluster-down cluster-status clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+run: ## local control plane + 3 fake nodes, CRDs, samples, and the operator in the foreground
+	hack/run.sh
+
+test: control-plane ## unit tests, the control-plane script's self-test, and integration tests on a real control plane
+	hack/cluster-selftest.sh
+	$(MVN) verify
+
+unit-test: ## unit tests only (no cluster)
+	$(MVN) test
+
+build: ## the operator jar (target/quarkus-app)
+	$(MVN) package -DskipTests
+
+control-plane: ## build (once) and cache the Kubernetes, etcd and KWOK binaries
+	@start=$$SECONDS; hack/build-control-plane.sh >/dev/null; \
+	  echo "control-plane binaries ready in $$((SECONDS - start))s"
+
+cluster-up: ## start the local control plane on its own (KUBECONFIG: hack/cluster.sh kubeconfig)
+	hack/cluster.sh up
+
+cluster-down: ## stop the local control plane
+	hack/cluster.sh down
+
+cluster-status: ## what of the local control plane runs
+	hack/cluster.sh status
+
+clean: ## remove build output (the binary cache outside the repo stays)
+	$(MVN) clean

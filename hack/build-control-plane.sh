@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Builds the local control plane (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok)
+# from the Go module proxy into a cache outside the repository, keyed by version. A warm cache makes this a no-op.
+#
+# Usage: hack/build-control-plane.sh            build what is missing, print the bin directory
+# Env:   PYFLEET_CACHE_DIR  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/pyfleet)
+set -euo pipefail
+
+HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.env
+source "$HACK_DIR/versions.env"
+
+CACHE_DIR="${PYFLEET_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pyfleet}"
+K8S_BIN="$CACHE_DIR/kubernetes-$KUBERNETES_VERSION"
+ETCD_BIN="$CACHE_DIR/etcd-$ETCD_VERSION"
+KWOK_BIN="$CACHE_DIR/kwok-$KWOK_VERSION"
+
+fail() { echo "build-control-plane: $*" >&2; exit 1; }
+step() { echo "build-control-plane: $*" >&2; }
+
+# Runs a build step with its output in a log; on failure shows the tail and names the step.
+run_logged() {
+  local name="$1" log="$2"; shift 2
+  if ! "$@" >"$log" 2>&1; then
+    echo "build-control-plane: step '$name' failed; last lines of $log:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+}
+
+require_go() {
+  command -v go >/dev/null 2>&1 ||
+    fail "Go is required to build the control plane (https://go.dev/doc/install); 'go' is not on PATH"
+  local have
+  have="$(go env GOVERSION | sed 's/^go//')"
+  [[ "$(printf '%s\n%s\n' 1.24 "$have" | sort -V | head -n1)" == "1.24" ]] ||
+    fail "Go 1.24 or newer is required to build Kubernetes ${KUBERNETES_VERSION}; found go${have}"
+}
+
+# The staging modules that k8s.io/kubernetes replaces with local paths; we point them at their published versions.
+STAGING_MODULES=(api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider
+  cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client
+  csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator
+  kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission
+  sample-apiserver sample-cli-plugin sample-controller)
+
+build_kubernetes() {
+  local bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl) missing=0 b
+  for b in "${bins[@]}"; do [[ -x "$K8S_BIN/$b" ]] || missing=1; done
+  [[ $missing == 0 ]] && return 0
+
+  local work staging_version minor
+  work="$(mktemp -d)"
+  staging_version="v0.${KUBERNETES_VERSION#v1.}"
+  minor="$(cut -d. -f2 <<<"$KUBERNETES_VERSION")"
+  step "building Kubernetes $KUBERNETES_VERSION (cold: about 15-25 minutes on 2 cores) in $work"
+  {
+    echo "module pyfleet.dev/hack/kubernetes-build"
+    echo
+    echo "go 1.24"
+    echo
+    echo "require k8s.io/kubernetes $KUBERNETES_VERSION"
+    echo
+    echo "replace ("
+    for m in "${STAGING_MODULES[@]}"; do echo "	k8s.io/$m => k8s.io/$m $staging_version"; done
+    echo ")"
+  } >"$work/go.mod"
+  (
+    cd "$work"
+    export GOFLAGS="-mod=mod -buildvcs=false"
+    run_logged "resolve k8s.io/kubernetes $KUBERNETES_VERSION modules" "$work/get.log" \
+      go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
+      "k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION" \
+      "k8s.io/kubernetes/cmd/kube-scheduler@$KUBERNETES_VERSION" \
+      "k8s.io/kubernetes/cmd/kubectl@$KUBERNETES_VERSION"
+    local date ldflags pkg
+    date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    ldflags="-s -w"
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+      ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date -X $pkg.gitCommit=$KUBERNETES_VERSION"
+    done
+    mkdir -p "$K8S_BIN.partial"
+    for b in "${bins[@]}"; do
+      step "  go build $b"
+      run_logged "build $b" "$work/build-$b.log" \
+        env CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$K8S_BIN.partial/$b" "k8s.io/kubernetes/cmd/$b"
+    done
+  )
+  rm -rf "$K8S_BIN" && mv "$K8S_BIN.partial" "$K8S_BIN"
+  rm -rf "$work"
+  "$K8S_BIN/kube-apiserver" --version >&2
+}
+
+build_etcd() {
+  [[ -x "$ETCD_BIN/etcd" ]] && return 0
+  local work
+  work="$(mktemp -d)"
+  step "building etcd $ETCD_VERSION in $work"
+  (
+    cd "$work"
+    export GOFLAGS="-mod=mod -buildvcs=false"
+    run_logged "init etcd build module" "$work/init.log" go mod init pyfleet.dev/hack/etcd-build
+    run_logged "resolve etcd $ETCD_VERSION" "$work/get.log" go get -tool "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
+    mkdir -p "$ETCD_BIN.partial"
+    run_logged "build etcd" "$work/build.log" \
+      env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$ETCD_BIN.partial/etcd" go.etcd.io/etcd/server/v3
+  )
+  rm -rf "$ETCD_BIN" && mv "$ETCD_BIN.partial" "$ETCD_BIN"
+  rm -rf "$work"
+}
+
+build_kwok() {
+  [[ -x "$KWOK_BIN/kwok" ]] && return 0
+  local work
+  work="$(mktemp -d)"
+  step "building kwok $KWOK_VERSION"
+  mkdir -p "$KWOK_BIN.partial"
+  run_logged "build kwok" "$work/build.log" \
+    env CGO_ENABLED=0 GOBIN="$KWOK_BIN.partial" GOFLAGS=-buildvcs=false \
+    go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  rm -rf "$KWOK_BIN" && mv "$KWOK_BIN.partial" "$KWOK_BIN"
+  rm -rf "$work"
+}
+
+main() {
+  local need=0
+  [[ -x "$K8S_BIN/kube-apiserver" && -x "$K8S_BIN/kube-controller-manager" && -x "$K8S_BIN/kube-scheduler" &&
+    -x "$K8S_BIN/kubectl" && -x "$ETCD_BIN/etcd" && -x "$KWOK_BIN/kwok" ]] || need=1
+  if [[ $need == 1 ]]; then
+    require_go
+    mkdir -p "$CACHE_DIR"
+    build_etcd
+    build_kwok
+    build_kubernetes
+  fi
+  echo "K8S_BIN=$K8S_BIN"
+  echo "ETCD_BIN=$ETCD_BIN"
+  echo "KWOK_BIN=$KWOK_BIN"
+}
+
+main "$@"

@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# A real, local Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, kube-controller-manager, the default
+# kube-scheduler, a second kube-scheduler whose only profile is pyfleet-scheduler, and KWOK keeping fake nodes alive.
+#
+#   hack/cluster.sh up [--nodes N] [--cpu C] [--memory M] [--pods P] [--gpus G]
+#   hack/cluster.sh down | status | kubeconfig | env
+#   hack/cluster.sh add-nodes N [--prefix P] [--cpu C] [--memory M] [--pods P] [--gpus G]
+#   hack/cluster.sh restart-scheduler      re-read PYFLEET_SCHEDULER_CONFIG and restart pyfleet-scheduler
+#   hack/cluster.sh kubectl ARGS...        the control plane's own kubectl against its kubeconfig
+#
+# Env: PYFLEET_STATE_DIR        runtime state: certs, data, logs, pids (default /tmp/pyfleet-cluster-$UID)
+#      PYFLEET_CACHE_DIR        where the built binaries are cached (see hack/build-control-plane.sh)
+#      PYFLEET_SCHEDULER_CONFIG KubeSchedulerConfiguration template for pyfleet-scheduler (default
+#                               hack/pyfleet-scheduler.yaml); @KUBECONFIG@ is replaced by the kubeconfig path
+set -euo pipefail
+
+HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE_DIR="${PYFLEET_STATE_DIR:-${TMPDIR:-/tmp}/pyfleet-cluster-$(id -u)}"
+KUBECONFIG_PATH="$STATE_DIR/kubeconfig"
+SCHEDULER_TEMPLATE="${PYFLEET_SCHEDULER_CONFIG:-$HACK_DIR/pyfleet-scheduler.yaml}"
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler pyfleet-scheduler kwok)
+
+NODES=3 NODE_CPU=8 NODE_MEMORY=32Gi NODE_PODS=110 NODE_GPUS=0 NODE_PREFIX=kwok-node
+
+say() { echo "cluster: $*" >&2; }
+fail() { echo "cluster: $*" >&2; exit 1; }
+
+load_binaries() {
+  local line
+  while IFS= read -r line; do
+    case "$line" in K8S_BIN=* | ETCD_BIN=* | KWOK_BIN=*) export "${line?}" ;; esac
+  done < <("$HACK_DIR/build-control-plane.sh") || fail "building the control plane failed (see above)"
+  [[ -n "${K8S_BIN:-}" ]] || fail "building the control plane failed (see above)"
+  KUBECTL="$K8S_BIN/kubectl"
+}
+
+kctl() { "$KUBECTL" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
+
+# A port nobody listens on: random in a high range, probed with bash's /dev/tcp.
+free_port() {
+  local port _
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 30000))
+    grep -qx "$port" "$STATE_DIR/ports" 2>/dev/null && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port" >>"$STATE_DIR/ports"
+      echo "$port"
+      return 0
+    fi
+  done
+  fail "no free port found on 127.0.0.1"
+}
+
+pid_of() { [[ -f "$STATE_DIR/$1.pid" ]] && cat "$STATE_DIR/$1.pid"; }
+
+# True when the pid file names a live process that runs the binary we started (guards against pid reuse).
+is_running() {
+  local pid exe
+  pid="$(pid_of "$1")" || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
+  [[ -z "$exe" || "$exe" == "$(cat "$STATE_DIR/$1.exe" 2>/dev/null)" ]]
+}
+
+start_component() {
+  local name="$1" binary="$2"; shift 2
+  "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
+  echo $! >"$STATE_DIR/$name.pid"
+  readlink -f "$binary" >"$STATE_DIR/$name.exe"
+}
+
+# Waits until a health URL answers 200, or fails naming the component and showing its log's tail.
+wait_healthy() {
+  local name="$1" url="$2" seconds="${3:-60}"; shift 3 || true
+  local deadline=$((SECONDS + seconds))
+  until curl -fsS --max-time 2 "$@" "$url" >/dev/null 2>&1; do
+    if ! is_running "$name"; then
+      echo "cluster: $name exited during startup; last lines of $STATE_DIR/logs/$name.log:" >&2
+      tail -n 25 "$STATE_DIR/logs/$name.log" >&2
+      stop_all quiet
+      exit 1
+    fi
+    if ((SECONDS > deadline)); then
+      echo "cluster: $name did not become healthy at $url within ${seconds}s; last lines of its log:" >&2
+      tail -n 25 "$STATE_DIR/logs/$name.log" >&2
+      stop_all quiet
+      exit 1
+    fi
+    sleep 0.3
+  done
+}
+
+generate_certs() {
+  local pki="$STATE_DIR/pki"
+  mkdir -p "$pki"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=pyfleet-local-ca" \
+      -keyout ca.key -out ca.crt 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout apiserver.key -out apiserver.csr 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default.svc\n' >apiserver.ext
+    openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 \
+      -extfile apiserver.ext -out apiserver.crt 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=pyfleet-admin" \
+      -keyout admin.key -out admin.csr 2>/dev/null
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -out admin.crt 2>/dev/null
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+  ) || fail "generating certificates with openssl failed"
+}
+
+write_kubeconfig() {
+  local pki="$STATE_DIR/pki" b64="base64 -w0"
+  cat >"$KUBECONFIG_PATH" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: pyfleet-local
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority-data: $($b64 <"$pki/ca.crt")
+users:
+- name: pyfleet-admin
+  user:
+    client-certificate-data: $($b64 <"$pki/admin.crt")
+    client-key-data: $($b64 <"$pki/admin.key")
+contexts:
+- name: pyfleet-local
+  context: {cluster: pyfleet-local, user: pyfleet-admin}
+current-context: pyfleet-local
+EOF
+  chmod 600 "$KUBECONFIG_PATH"
+}
+
+write_scheduler_configs() {
+  cat >"$STATE_DIR/default-scheduler.yaml" <<EOF
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection:
+  kubeconfig: "$KUBECONFIG_PATH"
+leaderElection:
+  leaderElect: false
+EOF
+  [[ -f "$SCHEDULER_TEMPLATE" ]] || fail "scheduler configuration $SCHEDULER_TEMPLATE does not exist"
+  sed "s|@KUBECONFIG@|$KUBECONFIG_PATH|g" "$SCHEDULER_TEMPLATE" >"$STATE_DIR/pyfleet-scheduler.yaml"
+}
+
+start_pyfleet_scheduler() {
+  local port
+  port="$(free_port)"
+  start_component pyfleet-scheduler "$K8S_BIN/kube-scheduler" --config="$STATE_DIR/pyfleet-scheduler.yaml" \
+    --bind-address=127.0.0.1 --secure-port="$port"
+  wait_healthy pyfleet-scheduler "https://127.0.0.1:$port/healthz" 60 -k
+  echo "$port" >"$STATE_DIR/pyfleet-scheduler.port"
+}
+
+# Fake nodes: KWOK manages nodes annotated kwok.x-k8s.io/node=fake, keeps them Ready and runs their Pods.
+create_nodes() {
+  local count="$1" first="${2:-0}" i resources
+  resources="cpu: \"$NODE_CPU\", memory: $NODE_MEMORY, pods: \"$NODE_PODS\", ephemeral-storage: 100Gi"
+  ((NODE_GPUS > 0)) && resources+=", nvidia.com/gpu: \"$NODE_GPUS\""
+  for ((i = first; i < first + count; i++)); do
+    cat <<EOF
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: $NODE_PREFIX-$i
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/arch: amd64
+    kubernetes.io/os: linux
+    kubernetes.io/hostname: $NODE_PREFIX-$i
+    type: kwok
+status:
+  allocatable: {$resources}
+  capacity: {$resources}
+EOF
+  done | kctl apply -f - >/dev/null || fail "creating fake nodes failed"
+}
+
+cmd_up() {
+  parse_node_flags "$@"
+  if is_running kube-apiserver; then
+    say "already running; kubeconfig: $KUBECONFIG_PATH"
+    return 0
+  fi
+  [[ -d "$STATE_DIR" ]] && stop_all quiet
+  command -v openssl >/dev/null || fail "openssl is required to generate the control plane's certificates"
+  command -v curl >/dev/null || fail "curl is required to check the control plane's health"
+  load_binaries
+  mkdir -p "$STATE_DIR/logs" "$STATE_DIR/etcd"
+  : >"$STATE_DIR/ports"
+
+  say "starting etcd"
+  local etcd_port etcd_peer
+  etcd_port="$(free_port)" etcd_peer="$(free_port)"
+  start_component etcd "$ETCD_BIN/etcd" --name=pyfleet --data-dir="$STATE_DIR/etcd" \
+    --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls="http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls="http://127.0.0.1:$etcd_peer" \
+    --initial-cluster="pyfleet=http://127.0.0.1:$etcd_peer" --unsafe-no-fsync --quota-backend-bytes=4294967296
+  wait_healthy etcd "http://127.0.0.1:$etcd_port/health" 60
+
+  say "starting kube-apiserver"
+  generate_certs
+  API_PORT="$(free_port)"
+  local pki="$STATE_DIR/pki"
+  start_component kube-apiserver "$K8S_BIN/kube-apiserver" \
+    --etcd-servers="http://127.0.0.1:$etcd_port" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
+    --secure-port="$API_PORT" --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
+    --client-ca-file="$pki/ca.crt" --service-account-key-file="$pki/sa.pub" \
+    --service-account-signing-key-file="$pki/sa.key" --service-account-issuer=https://kubernetes.default.svc \
+    --service-cluster-ip-range=10.96.0.0/16 --authorization-mode=Node,RBAC --allow-privileged=true \
+    --endpoint-reconciler-type=none --enable-priority-and-fairness=false
+  wait_healthy kube-apiserver "https://127.0.0.1:$API_PORT/readyz" 90 --cacert "$pki/ca.crt" \
+    --cert "$pki/admin.crt" --key "$pki/admin.key"
+  write_kubeconfig
+
+  say "starting kube-controller-manager, kube-scheduler, pyfleet-scheduler and kwok"
+  local kcm_port sched_port kwok_port
+  kcm_port="$(free_port)" sched_port="$(free_port)" kwok_port="$(free_port)"
+  start_component kube-controller-manager "$K8S_BIN/kube-controller-manager" --kubeconfig="$KUBECONFIG_PATH" \
+    --authentication-kubeconfig="$KUBECONFIG_PATH" --authorization-kubeconfig="$KUBECONFIG_PATH" \
+    --bind-address=127.0.0.1 --secure-port="$kcm_port" --leader-elect=false \
+    --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
+    --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
+    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller'
+  write_scheduler_configs
+  start_component kube-scheduler "$K8S_BIN/kube-scheduler" --config="$STATE_DIR/default-scheduler.yaml" \
+    --bind-address=127.0.0.1 --secure-port="$sched_port"
+  start_component kwok "$KWOK_BIN/kwok" --kubeconfig="$KUBECONFIG_PATH" --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --manage-nodes-with-label-selector= \
+    --manage-single-node= --cidr=10.244.0.0/16 --node-ip=10.0.0.1 --node-lease-duration-seconds=40 \
+    --server-address="127.0.0.1:$kwok_port"
+  wait_healthy kube-controller-manager "https://127.0.0.1:$kcm_port/healthz" 60 -k
+  wait_healthy kube-scheduler "https://127.0.0.1:$sched_port/healthz" 60 -k
+  wait_healthy kwok "http://127.0.0.1:$kwok_port/healthz" 60
+  start_pyfleet_scheduler
+
+  say "creating $NODES fake nodes"
+  create_nodes "$NODES"
+  kctl wait --for=condition=Ready node --all --timeout=90s >/dev/null ||
+    { tail -n 25 "$STATE_DIR/logs/kwok.log" >&2; fail "fake nodes did not become Ready (kwok log above)"; }
+  local deadline=$((SECONDS + 60))
+  until kctl get serviceaccount default -n default >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || fail "kube-controller-manager created no default ServiceAccount within 60s"
+    sleep 0.5
+  done
+  say "up: $("$KUBECTL" version --kubeconfig "$KUBECONFIG_PATH" -o json | grep -m1 gitVersion | tr -d ' ",')"
+  echo "$KUBECONFIG_PATH"
+}
+
+stop_all() {
+  local quiet="${1:-}" name pid i
+  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
+    name="${COMPONENTS[$i]}"
+    if is_running "$name"; then
+      pid="$(pid_of "$name")"
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null || true
+      [[ -n "$quiet" ]] || say "stopped $name (pid $pid)"
+    fi
+  done
+  rm -rf "$STATE_DIR"
+}
+
+cmd_down() {
+  [[ -d "$STATE_DIR" ]] || { say "not running"; return 0; }
+  stop_all
+  say "down; removed $STATE_DIR"
+}
+
+cmd_status() {
+  local name any=0
+  for name in "${COMPONENTS[@]}"; do
+    if is_running "$name"; then
+      printf '%-24s running  pid %s\n' "$name" "$(pid_of "$name")"
+      any=1
+    else
+      printf '%-24s stopped\n' "$name"
+    fi
+  done
+  if [[ $any == 1 ]]; then echo "kubeconfig: $KUBECONFIG_PATH"; else return 1; fi
+}
+
+cmd_restart_scheduler() {
+  is_running kube-apiserver || fail "the control plane is not up"
+  load_binaries
+  local pid
+  if is_running pyfleet-scheduler; then
+    pid="$(pid_of pyfleet-scheduler)"
+    kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  write_scheduler_configs
+  start_pyfleet_scheduler
+  say "pyfleet-scheduler restarted with $SCHEDULER_TEMPLATE"
+}
+
+parse_node_flags() {
+  while (($#)); do
+    case "$1" in
+      --nodes) NODES="$2" ;;
+      --cpu) NODE_CPU="$2" ;;
+      --memory) NODE_MEMORY="$2" ;;
+      --pods) NODE_PODS="$2" ;;
+      --gpus) NODE_GPUS="$2" ;;
+      --prefix) NODE_PREFIX="$2" ;;
+      *) fail "unknown option $1" ;;
+    esac
+    shift 2
+  done
+}
+
+main() {
+  local cmd="${1:-}"
+  shift || true
+  case "$cmd" in
+    up) cmd_up "$@" ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    kubeconfig) [[ -f "$KUBECONFIG_PATH" ]] || fail "not running"; echo "$KUBECONFIG_PATH" ;;
+    env) load_binaries >/dev/null; echo "export KUBECONFIG=$KUBECONFIG_PATH PATH=$K8S_BIN:\$PATH" ;;
+    add-nodes)
+      local n="$1"; shift
+      parse_node_flags "$@"
+      load_binaries
+      create_nodes "$n" "$(kctl get nodes -o name | grep -c "/$NODE_PREFIX-" || true)"
+      ;;
+    restart-scheduler) cmd_restart_scheduler ;;
+    kubectl) load_binaries; kctl "$@" ;;
+    *) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+}
+
+main "$@"

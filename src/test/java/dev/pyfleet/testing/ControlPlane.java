@@ -1,0 +1,167 @@
+package dev.pyfleet.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * The real control plane the integration tests run against: started by {@code hack/cluster.sh up} once per test
+ * JVM, or reused when one is already up in the same state directory (then it is left running). PyFleet's CRDs from
+ * {@code crds/} and KubeVirt's from {@code ../shared/fixtures/kubevirt/} are installed before the first test.
+ */
+public final class ControlPlane {
+
+    private static ControlPlane instance;
+
+    private final Path repo;
+    private final Path stateDir;
+    private final Path kubeconfig;
+    private final boolean startedHere;
+    private final String version;
+    private final boolean kubeVirtInstalled;
+
+    private ControlPlane() {
+        repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath().normalize();
+        stateDir = Path.of(System.getProperty("pyfleet.it.stateDir",
+                System.getProperty("java.io.tmpdir") + "/pyfleet-it-" + System.getProperty("user.name")));
+        boolean running = cluster("status").exitCode() == 0;
+        if (running) {
+            log("reusing the control plane in " + stateDir);
+        } else {
+            log("starting the control plane in " + stateDir + " (hack/cluster.sh up)");
+            CommandResult up = cluster("up");
+            if (up.exitCode() != 0) {
+                throw new IllegalStateException("hack/cluster.sh up failed:\n" + up.output());
+            }
+        }
+        startedHere = !running;
+        kubeconfig = Path.of(cluster("kubeconfig").output().strip());
+        if (startedHere && !Boolean.getBoolean("pyfleet.it.keep")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster("down"), "control-plane-down"));
+        }
+        // Fabric8 reads this system property; so does the operator when a test boots it in this JVM.
+        System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
+        try (KubernetesClient client = newClient()) {
+            version = client.getKubernetesVersion().getGitVersion();
+            log("integration tests talk to kube-apiserver " + version + " at " + client.getMasterUrl());
+            installCrds(client, repo.resolve("crds"));
+            kubeVirtInstalled = installKubeVirtCrds(client);
+        }
+    }
+
+    /** The control plane, started on first use. */
+    public static synchronized ControlPlane get() {
+        if (instance == null) {
+            instance = new ControlPlane();
+        }
+        return instance;
+    }
+
+    public KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(readKubeconfig())).build();
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public Path repo() {
+        return repo;
+    }
+
+    /** The API server's /version gitVersion, e.g. {@code v1.34.4}. */
+    public String version() {
+        return version;
+    }
+
+    public boolean kubeVirtInstalled() {
+        return kubeVirtInstalled;
+    }
+
+    public static Path kubeVirtFixtures() {
+        Path repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("pyfleet.shared", repo.resolveSibling("shared").toString()))
+                .resolve("fixtures/kubevirt");
+    }
+
+    /** Runs the control plane's own kubectl against it. */
+    public CommandResult kubectl(String... args) {
+        return cluster(Stream.concat(Stream.of("kubectl"), Stream.of(args)).toArray(String[]::new));
+    }
+
+    private boolean installKubeVirtCrds(KubernetesClient client) {
+        Path fixtures = kubeVirtFixtures();
+        if (!Files.isDirectory(fixtures)) {
+            log("KubeVirt CRDs not installed: " + fixtures + " is absent; KubeVirt tests will be skipped");
+            return false;
+        }
+        installCrds(client, fixtures);
+        return true;
+    }
+
+    private static void installCrds(KubernetesClient client, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (Path file : files) {
+            try (InputStream in = Files.newInputStream(file)) {
+                for (HasMetadata item : client.load(in).items()) {
+                    client.resource(item).forceConflicts().serverSideApply();
+                    if (item instanceof CustomResourceDefinition crd) {
+                        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                                .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            log("installed " + repoRelative(file));
+        }
+    }
+
+    private static boolean established(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private String readKubeconfig() {
+        try {
+            return Files.readString(kubeconfig, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CommandResult cluster(String... args) {
+        List<String> command = Stream.concat(Stream.of("bash", repo.resolve("hack/cluster.sh").toString()),
+                Stream.of(args)).toList();
+        return CommandResult.run(command, repo, Map.of("PYFLEET_STATE_DIR", stateDir.toString()));
+    }
+
+    private static String repoRelative(Path file) {
+        return file.getParent().getFileName() + "/" + file.getFileName();
+    }
+
+    private static void log(String message) {
+        System.out.println("[control-plane] " + message);
+    }
+}
