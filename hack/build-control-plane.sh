@@ -53,7 +53,7 @@ build_kubernetes() {
   work="$(mktemp -d)"
   staging_version="v0.${KUBERNETES_VERSION#v1.}"
   minor="$(cut -d. -f2 <<<"$KUBERNETES_VERSION")"
-  step "building Kubernetes $KUBERNETES_VERSION (cold: about 15-25 minutes on 2 cores) in $work"
+  step "building Kubernetes $KUBERNETES_VERSION (cold: about 10 minutes on 2 cores) in $work"
   {
     echo "module pyfleet.dev/hack/kubernetes-build"
     echo

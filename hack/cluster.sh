@@ -248,7 +248,7 @@ cmd_up() {
     ((SECONDS < deadline)) || fail "kube-controller-manager created no default ServiceAccount within 60s"
     sleep 0.5
   done
-  say "up: $("$KUBECTL" version --kubeconfig "$KUBECONFIG_PATH" -o json | grep -m1 gitVersion | tr -d ' ",')"
+  say "up: Kubernetes $(kctl get --raw /version | grep -o '"gitVersion": "[^"]*"' | cut -d\" -f4) with $NODES fake nodes"
   echo "$KUBECONFIG_PATH"
 }
 

@@ -50,10 +50,6 @@ public class OperatorLifecycle {
             return;
         }
         LOG.infof("Connected to Kubernetes %s at %s", version.getGitVersion(), client.getConfiguration().getMasterUrl());
-        if (operator.getRegisteredControllersNumber() == 0) {
-            LOG.warn("No controllers are registered; serving health and metrics only");
-            return;
-        }
         operator.start();
         started = true;
     }

@@ -1,7 +1,6 @@
 package dev.pyfleet.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -123,32 +122,56 @@ public final class ControlPlane {
             throw new UncheckedIOException(e);
         }
         for (Path file : files) {
-            try (InputStream in = Files.newInputStream(file)) {
-                for (HasMetadata item : client.load(in).items()) {
-                    client.resource(item).forceConflicts().serverSideApply();
-                    if (item instanceof CustomResourceDefinition crd) {
-                        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                                .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            // Applied as written (no round trip through the typed model, which would add fields of its own).
+            GenericKubernetesResource crd = client.getKubernetesSerialization()
+                    .unmarshal(readString(file), GenericKubernetesResource.class);
+            if (dropRootMetadataProperties(crd)) {
+                log(repoRelative(file) + ": its root metadata schema lists fields besides name and generateName, "
+                        + "which kube-apiserver rejects; installed with metadata as {type: object}");
             }
+            client.genericKubernetesResources("apiextensions.k8s.io/v1", "CustomResourceDefinition").resource(crd)
+                    .forceConflicts().serverSideApply();
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
             log("installed " + repoRelative(file));
         }
     }
 
-    private static boolean established(CustomResourceDefinition crd) {
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
-                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    /** Kubernetes allows only name and generateName constraints on a CRD's root metadata; the VM fixture has more. */
+    @SuppressWarnings("unchecked")
+    private static boolean dropRootMetadataProperties(GenericKubernetesResource crd) {
+        boolean changed = false;
+        Map<String, Object> spec = (Map<String, Object>) crd.getAdditionalProperties().get("spec");
+        for (Map<String, Object> version : (List<Map<String, Object>>) spec.getOrDefault("versions", List.of())) {
+            Map<String, Object> schema = (Map<String, Object>) version.get("schema");
+            Map<String, Object> root = schema == null ? null : (Map<String, Object>) schema.get("openAPIV3Schema");
+            Map<String, Object> properties = root == null ? null : (Map<String, Object>) root.get("properties");
+            Map<String, Object> metadata = properties == null ? null
+                    : (Map<String, Object>) properties.get("metadata");
+            if (metadata != null && metadata.containsKey("properties")) {
+                properties.put("metadata", Map.of("type", "object"));
+                changed = true;
+            }
+        }
+        return changed;
     }
 
-    private String readKubeconfig() {
+    private static boolean established(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static String readString(Path file) {
         try {
-            return Files.readString(kubeconfig, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private String readKubeconfig() {
+        return readString(kubeconfig);
     }
 
     private CommandResult cluster(String... args) {

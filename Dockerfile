@@ -1,0 +1,19 @@
+# Two stages: Maven builds the Quarkus fast-jar; the runtime image holds a JRE and the jar, nothing else.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -ntp -q dependency:go-offline || true
+COPY src src
+RUN mvn -B -ntp package -DskipTests
+
+FROM eclipse-temurin:17-jre
+ENV LANG=C.UTF-8 JAVA_OPTS_APPEND="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+WORKDIR /deployments
+# Fast-jar layers, least to most often changed, so a code change re-pushes only the last ones.
+COPY --from=build --chown=1001:0 /src/target/quarkus-app/lib/ lib/
+COPY --from=build --chown=1001:0 /src/target/quarkus-app/quarkus/ quarkus/
+COPY --from=build --chown=1001:0 /src/target/quarkus-app/app/ app/
+COPY --from=build --chown=1001:0 /src/target/quarkus-app/quarkus-run.jar quarkus-run.jar
+USER 1001:0
+EXPOSE 8080
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]

@@ -1,0 +1,88 @@
+package dev.pyfleet.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+/** What a user asks for; the operator reads it and never writes it. Absent fields take their schema defaults. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.runtime) || !has(self.runtime.type) || self.runtime.type != 'VMPool' "
+        + "|| has(self.python)",
+        message = "python is required when runtime.type is VMPool (e.g. python: \"3.12\")", fieldPath = ".python")
+public record PythonAppSpec(
+        @Required @Size(min = 1, max = 512)
+        @JsonPropertyDescription("Container image holding the app and its dependencies, e.g. ghcr.io/acme/shop:1.4.2.")
+        String image,
+
+        @Pattern("^3\\.[0-9]{1,2}$")
+        @JsonPropertyDescription("Python version, e.g. \"3.12\". Required when runtime.type is VMPool, where it is "
+                + "installed on the VMs; informational for Pods, whose image brings its own Python.")
+        String python,
+
+        @Required
+        @JsonPropertyDescription("How the app's process is started.")
+        ProcessSpec process,
+
+        @Default("8080") @Min(1) @Max(65535)
+        @JsonPropertyDescription("Port the app listens on; also passed to it as the PORT environment variable.")
+        Integer port,
+
+        @SpecReplicas @Default("1") @Min(0) @Max(1000)
+        @JsonPropertyDescription("Number of Pods (or app instances per VM pool: one per VM). 0 stops the app.")
+        Integer replicas,
+
+        @JsonPropertyDescription("CPU and memory requests and limits of the app's container; they also size "
+                + "workers when process.workers is 0.")
+        ResourceRequirements resources,
+
+        @Size(max = 128)
+        @JsonPropertyDescription("Environment variables of the app's container (core/v1 EnvVar).")
+        List<EnvVar> env,
+
+        @Size(max = 32)
+        @JsonPropertyDescription("Sources of environment variables (core/v1 EnvFromSource: ConfigMaps, Secrets).")
+        List<EnvFromSource> envFrom,
+
+        @JsonPropertyDescription("HTTP readiness and liveness probes. Omitted: a TCP probe on port.")
+        HealthCheckSpec healthCheck,
+
+        @Default("{}")
+        @JsonPropertyDescription("The Service in front of the app.")
+        ServiceSpec service,
+
+        @Default("{}")
+        @JsonPropertyDescription("Where the app runs: Pods, or the VMs of a VMPool.")
+        RuntimeSpec runtime,
+
+        @Size(max = 32)
+        @JsonPropertyDescription("PythonApps in this namespace that must be Ready before this app starts.")
+        List<@Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$") @Size(max = 63) String> dependsOn,
+
+        @Size(max = 253) @Pattern("^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+        @JsonPropertyDescription("PriorityClass of the app's Pods.")
+        String priorityClassName,
+
+        @Default("{}")
+        @JsonPropertyDescription("How Pods are spread over nodes by the PyFleet scheduler.")
+        PlacementSpec placement,
+
+        @Default("{}")
+        @JsonPropertyDescription("How a template change is rolled out.")
+        RolloutSpec rollout,
+
+        @JsonPropertyDescription("The PodDisruptionBudget; omitted: minAvailable 1 when replicas > 1.")
+        DisruptionBudgetSpec disruptionBudget) {
+}
