@@ -35,6 +35,9 @@ public record PythonAppStatus(
         @JsonPropertyDescription("Revision (template hash) that all Pods run once a rollout is complete.")
         String currentRevision,
 
+        @JsonPropertyDescription("Revision (template hash) of the current spec; Pods at another revision are replaced.")
+        String updateRevision,
+
         @JsonPropertyDescription("Ready Pods out of desired replicas, e.g. \"3/3\".")
         String ready,
 

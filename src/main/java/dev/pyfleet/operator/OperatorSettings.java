@@ -1,0 +1,26 @@
+package dev.pyfleet.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Operator-wide settings ({@code pyfleet.*} in application.properties, or PYFLEET_* environment variables). */
+@ConfigMapping(prefix = "pyfleet")
+public interface OperatorSettings {
+
+    Scheduler scheduler();
+
+    interface Scheduler {
+        /** Whether Pods and VMs name PyFleet's scheduler; when false they use the cluster's default scheduler. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The schedulerName of PyFleet's kube-scheduler profile. */
+        @WithDefault("pyfleet-scheduler")
+        String name();
+    }
+
+    /** The schedulerName to put on Pods and VM templates. */
+    default String schedulerName() {
+        return scheduler().enabled() ? scheduler().name() : "default-scheduler";
+    }
+}

@@ -1,0 +1,185 @@
+package dev.pyfleet.pythonapp;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.pyfleet.api.v1alpha1.HealthCheckSpec;
+import dev.pyfleet.api.v1alpha1.PlacementSpec;
+import dev.pyfleet.api.v1alpha1.ProcessSpec;
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.PythonAppSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+
+/**
+ * The Pod an app runs as, built from its spec alone (no API calls). The revision is a hash of this template, so any
+ * change that would change a Pod starts a rollout and nothing else does.
+ */
+public final class AppPodTemplate {
+
+    /** Non-root identity for the app's container; the restricted Pod Security profile forbids root. */
+    static final long APP_UID = 10001;
+    public static final String STRATEGY_ANNOTATION = "pyfleet.dev/placement-strategy";
+    public static final String MAX_PER_NODE_ANNOTATION = "pyfleet.dev/max-per-node";
+
+    private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private final PythonApp app;
+    private final PodTemplateSpec template;
+    private final String revision;
+
+    private AppPodTemplate(PythonApp app, PodTemplateSpec template, String revision) {
+        this.app = app;
+        this.template = template;
+        this.revision = revision;
+    }
+
+    public static AppPodTemplate of(PythonApp app, String schedulerName) {
+        PodTemplateSpec template = buildTemplate(app, schedulerName);
+        return new AppPodTemplate(app, template, hash(template));
+    }
+
+    /** Ten hex digits of the template's hash, e.g. {@code 7c9f0a12be}. */
+    public String revision() {
+        return revision;
+    }
+
+    public PodTemplateSpec template() {
+        return template;
+    }
+
+    /** The Pod with the given ordinal: a stable name, so that creating it twice fails instead of duplicating it. */
+    public Pod pod(int ordinal) {
+        return new PodBuilder()
+                .withNewMetadataLike(template.getMetadata())
+                .withName(podName(app.getMetadata().getName(), revision, ordinal))
+                .withNamespace(app.getMetadata().getNamespace())
+                .addToLabels(AppLabels.REVISION, revision)
+                .withOwnerReferences(ownerReference(app))
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .build();
+    }
+
+    public static String podName(String app, String revision, int ordinal) {
+        return app + "-" + revision + "-" + ordinal;
+    }
+
+    public static OwnerReference ownerReference(PythonApp app) {
+        return new OwnerReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(app.getKind())
+                .withName(app.getMetadata().getName()).withUid(app.getMetadata().getUid())
+                .withController(true).withBlockOwnerDeletion(true).build();
+    }
+
+    private static PodTemplateSpec buildTemplate(PythonApp app, String schedulerName) {
+        PythonAppSpec spec = app.getSpec();
+        EffectiveSpec effective = new EffectiveSpec(spec);
+        PlacementSpec placement = spec.placement();
+        return new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .withLabels(AppLabels.of(app))
+                .addToAnnotations(STRATEGY_ANNOTATION, effective.strategy().name())
+                .addToAnnotations(MAX_PER_NODE_ANNOTATION, String.valueOf(effective.maxPerNode()))
+                .endMetadata()
+                .withNewSpec()
+                .withSchedulerName(schedulerName)
+                .withPriorityClassName(blankToNull(spec.priorityClassName()))
+                .withNodeSelector(placement == null || placement.nodeSelector() == null ? null
+                        : new TreeMap<>(placement.nodeSelector()))
+                .withTolerations(placement == null ? null : placement.tolerations())
+                .withEnableServiceLinks(false)
+                .withAutomountServiceAccountToken(false)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true).withRunAsUser(APP_UID).withRunAsGroup(APP_UID).withFsGroup(APP_UID)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(container(spec, effective))
+                .endSpec()
+                .build();
+    }
+
+    private static Container container(PythonAppSpec spec, EffectiveSpec effective) {
+        int port = effective.port();
+        int workers = WorkerCount.of(spec.process() == null ? null : spec.process().workers(), spec.resources());
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar("PORT", String.valueOf(port), null));
+        env.add(new EnvVar("PYTHONUNBUFFERED", "1", null));
+        if (ProcessCommand.type(spec.process()) != ProcessSpec.Type.COMMAND) {
+            env.add(new EnvVar("WEB_CONCURRENCY", String.valueOf(workers), null));
+        }
+        if (spec.env() != null) {
+            env.addAll(spec.env());
+        }
+        return new ContainerBuilder()
+                .withName("app")
+                .withImage(spec.image())
+                .withCommand(ProcessCommand.of(spec, port, workers))
+                .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort()
+                .withEnv(env)
+                .withEnvFrom(spec.envFrom())
+                .withResources(spec.resources())
+                .withStartupProbe(startupProbe(spec.healthCheck()))
+                .withReadinessProbe(probe(spec.healthCheck()))
+                .withLivenessProbe(probe(spec.healthCheck()))
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false).withRunAsNonRoot(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .build();
+    }
+
+    private static Probe probe(HealthCheckSpec check) {
+        ProbeBuilder probe = target(check);
+        if (check != null) {
+            probe.withInitialDelaySeconds(check.initialDelaySeconds()).withPeriodSeconds(check.periodSeconds())
+                    .withTimeoutSeconds(check.timeoutSeconds()).withFailureThreshold(check.failureThreshold());
+        }
+        return probe.build();
+    }
+
+    /** Gives a slow import up to a minute before liveness may restart the container. */
+    private static Probe startupProbe(HealthCheckSpec check) {
+        return target(check).withPeriodSeconds(2).withFailureThreshold(30).build();
+    }
+
+    private static ProbeBuilder target(HealthCheckSpec check) {
+        IntOrString port = new IntOrString("http");
+        return check == null
+                ? new ProbeBuilder().withNewTcpSocket().withPort(port).endTcpSocket()
+                : new ProbeBuilder().withNewHttpGet().withPath(check.path()).withPort(port).endHttpGet();
+    }
+
+    private static String hash(PodTemplateSpec template) {
+        try {
+            byte[] json = CANONICAL_JSON.writeValueAsString(template).getBytes(StandardCharsets.UTF_8);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
+            return HexFormat.of().formatHex(digest).substring(0, 10);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash the Pod template", e);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.pyfleet.pythonapp;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.RuntimeSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+@KubernetesDependent(informer = @Informer(labelSelector = AppLabels.MANAGED_BY + "=" + AppLabels.MANAGER))
+public class AppServiceDependent extends CRUDKubernetesDependentResource<Service, PythonApp> {
+
+    public AppServiceDependent() {
+        super(Service.class);
+    }
+
+    @Override
+    protected Service desired(PythonApp app, Context<PythonApp> context) {
+        return AppService.of(app);
+    }
+
+    /** service.enabled; when it turns false the workflow deletes the Service. */
+    public static class Wanted implements Condition<Service, PythonApp> {
+        @Override
+        public boolean isMet(DependentResource<Service, PythonApp> dependent, PythonApp app,
+                Context<PythonApp> context) {
+            EffectiveSpec spec = new EffectiveSpec(app.getSpec());
+            return spec.serviceEnabled() && spec.runtime() == RuntimeSpec.Type.Pods;
+        }
+    }
+}

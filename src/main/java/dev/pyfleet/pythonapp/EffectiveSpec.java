@@ -1,0 +1,76 @@
+package dev.pyfleet.pythonapp;
+
+import java.util.Objects;
+
+import dev.pyfleet.api.v1alpha1.PlacementSpec;
+import dev.pyfleet.api.v1alpha1.PythonAppSpec;
+import dev.pyfleet.api.v1alpha1.RolloutSpec;
+import dev.pyfleet.api.v1alpha1.RuntimeSpec;
+import dev.pyfleet.api.v1alpha1.ServiceSpec;
+import io.fabric8.kubernetes.api.model.IntOrString;
+
+/**
+ * A spec's values with the schema defaults filled in. The API server applies the defaults on every read, so this
+ * matters only for objects built in code (tests) or stored before a default existed; the operator never writes
+ * these values back.
+ */
+public record EffectiveSpec(PythonAppSpec spec) {
+
+    public int replicas() {
+        return Objects.requireNonNullElse(spec.replicas(), 1);
+    }
+
+    public int port() {
+        return Objects.requireNonNullElse(spec.port(), 8080);
+    }
+
+    public RuntimeSpec.Type runtime() {
+        return spec.runtime() == null || spec.runtime().type() == null ? RuntimeSpec.Type.Pods : spec.runtime().type();
+    }
+
+    public boolean serviceEnabled() {
+        ServiceSpec service = spec.service();
+        return service == null || service.enabled() == null || service.enabled();
+    }
+
+    public ServiceSpec.Type serviceType() {
+        ServiceSpec service = spec.service();
+        return service == null || service.type() == null ? ServiceSpec.Type.ClusterIP : service.type();
+    }
+
+    public int servicePort() {
+        ServiceSpec service = spec.service();
+        return service == null || service.port() == null ? 80 : service.port();
+    }
+
+    public PlacementSpec.Strategy strategy() {
+        PlacementSpec placement = spec.placement();
+        return placement == null || placement.strategy() == null ? PlacementSpec.Strategy.Balanced
+                : placement.strategy();
+    }
+
+    public int maxPerNode() {
+        PlacementSpec placement = spec.placement();
+        return placement == null || placement.maxPerNode() == null ? 0 : placement.maxPerNode();
+    }
+
+    public IntOrString maxSurge() {
+        RolloutSpec rollout = spec.rollout();
+        return rollout == null || rollout.maxSurge() == null ? new IntOrString("25%") : rollout.maxSurge();
+    }
+
+    public IntOrString maxUnavailable() {
+        RolloutSpec rollout = spec.rollout();
+        return rollout == null || rollout.maxUnavailable() == null ? new IntOrString(0) : rollout.maxUnavailable();
+    }
+
+    public int minReadySeconds() {
+        RolloutSpec rollout = spec.rollout();
+        return rollout == null || rollout.minReadySeconds() == null ? 0 : rollout.minReadySeconds();
+    }
+
+    public int progressDeadlineSeconds() {
+        RolloutSpec rollout = spec.rollout();
+        return rollout == null || rollout.progressDeadlineSeconds() == null ? 600 : rollout.progressDeadlineSeconds();
+    }
+}

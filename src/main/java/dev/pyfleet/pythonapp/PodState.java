@@ -1,0 +1,42 @@
+package dev.pyfleet.pythonapp;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Pod;
+
+/** What rollout planning needs to know of one of an app's Pods. */
+public record PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
+        boolean ready, Instant readySince) {
+
+    public static PodState of(Pod pod) {
+        var status = pod.getStatus();
+        String phase = status == null ? null : status.getPhase();
+        Optional<io.fabric8.kubernetes.api.model.PodCondition> readyCondition = status == null
+                || status.getConditions() == null ? Optional.empty()
+                        : status.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+        boolean ready = readyCondition.map(c -> "True".equals(c.getStatus())).orElse(false);
+        return new PodState(pod.getMetadata().getName(),
+                pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(AppLabels.REVISION),
+                parse(pod.getMetadata().getCreationTimestamp()),
+                pod.getMetadata().getDeletionTimestamp() != null,
+                "Failed".equals(phase) || "Succeeded".equals(phase),
+                ready,
+                readyCondition.map(c -> parse(c.getLastTransitionTime())).orElse(null));
+    }
+
+    /** Ready for at least minReadySeconds at {@code now}. */
+    public boolean availableAt(Instant now, long minReadySeconds) {
+        return ready && !terminating && !failed
+                && (minReadySeconds == 0 || readySince == null || !readySince.plusSeconds(minReadySeconds).isAfter(now));
+    }
+
+    /** Alive: neither going away nor finished. */
+    public boolean live() {
+        return !terminating && !failed;
+    }
+
+    private static Instant parse(String timestamp) {
+        return timestamp == null ? Instant.EPOCH : Instant.parse(timestamp);
+    }
+}

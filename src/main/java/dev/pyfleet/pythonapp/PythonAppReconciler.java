@@ -1,0 +1,202 @@
+package dev.pyfleet.pythonapp;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.PythonAppStatus;
+import dev.pyfleet.api.v1alpha1.RuntimeSpec;
+import dev.pyfleet.events.EventRecorder;
+import dev.pyfleet.operator.OperatorSettings;
+import dev.pyfleet.status.Conditions;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * Runs a PythonApp as Pods it owns directly: the workflow keeps the Service and PodDisruptionBudget, and each
+ * reconcile plans one rollout step over the observed Pods, applies it and reports the status from scratch.
+ */
+@Workflow(dependents = {
+        @Dependent(name = "service", type = AppServiceDependent.class,
+                reconcilePrecondition = AppServiceDependent.Wanted.class),
+        @Dependent(name = "disruption-budget", type = AppDisruptionBudgetDependent.class,
+                reconcilePrecondition = AppDisruptionBudgetDependent.Wanted.class)})
+@ControllerConfiguration(name = "pythonapp")
+public class PythonAppReconciler implements Reconciler<PythonApp> {
+
+    static final String DEPENDS_ON_INDEX = "pyfleet.dev/depends-on";
+
+    private final OperatorSettings settings;
+    private final EventRecorder events;
+    private final Clock clock;
+    private InformerEventSource<Pod, PythonApp> podSource;
+    private InformerEventSource<PythonApp, PythonApp> appSource;
+
+    @Inject
+    public PythonAppReconciler(OperatorSettings settings, EventRecorder events) {
+        this(settings, events, Clock.systemUTC());
+    }
+
+    PythonAppReconciler(OperatorSettings settings, EventRecorder events, Clock clock) {
+        this.settings = settings;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, PythonApp>> prepareEventSources(EventSourceContext<PythonApp> context) {
+        podSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PythonApp.class)
+                .withName("pods").withLabelSelector(AppLabels.ALL_APP_PODS).build(), context);
+        // An app that waits for others is woken when one of them changes, and reads their state from the same
+        // informer that woke it (the primary cache may not have seen that change yet).
+        var primaries = context.getPrimaryCache();
+        primaries.addIndexer(DEPENDS_ON_INDEX, app -> dependsOn(app).stream()
+                .map(dependency -> app.getMetadata().getNamespace() + "/" + dependency).toList());
+        appSource = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(PythonApp.class, PythonApp.class).withName("dependencies")
+                        .withSecondaryToPrimaryMapper(changed -> primaries
+                                .byIndex(DEPENDS_ON_INDEX, changed.getMetadata().getNamespace() + "/"
+                                        + changed.getMetadata().getName())
+                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .build(), context);
+        return List.of(podSource, appSource);
+    }
+
+    @Override
+    public UpdateControl<PythonApp> reconcile(PythonApp app, Context<PythonApp> context) {
+        Instant now = clock.instant();
+        PythonAppStatus previous = app.getStatus();
+        EffectiveSpec spec = new EffectiveSpec(app.getSpec());
+        AppPodTemplate template = AppPodTemplate.of(app, settings.schedulerName());
+        RolloutPlanner.Bounds bounds = RolloutPlanner.Bounds.of(spec.replicas(), spec.maxSurge(),
+                spec.maxUnavailable(), spec.minReadySeconds());
+        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+        List<PodState> states = pods.stream().map(PodState::of).toList();
+
+        if (spec.runtime() != RuntimeSpec.Type.Pods) {
+            return unsupportedRuntime(app, now);
+        }
+        Dependencies.State dependencies = dependencies(app);
+        RolloutPlan plan = dependencies instanceof Dependencies.Met
+                ? RolloutPlanner.plan(bounds, template.revision(), states, now)
+                : new RolloutPlan(0, List.of(), Optional.empty());
+        apply(app, template, plan, states, context.getClient());
+
+        StatusReport.Result report = StatusReport.of(new StatusReport.Observation(
+                Objects.requireNonNullElse(app.getMetadata().getGeneration(), 0L), AppLabels.selectorString(app),
+                template.revision(), bounds, spec.progressDeadlineSeconds(), states, plan, dependencies, previous,
+                now));
+        report.events().forEach(e -> {
+            if (e.warning()) {
+                events.warning(app, e.reason(), e.message());
+            } else {
+                events.normal(app, e.reason(), e.message());
+            }
+        });
+
+        UpdateControl<PythonApp> control;
+        if (report.status().equals(previous)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            app.setStatus(report.status());
+            control = UpdateControl.patchStatus(app);
+        }
+        nextCheck(plan, report.status(), spec, now).ifPresent(control::rescheduleAfter);
+        return control;
+    }
+
+    /** Creates the planned Pods at the lowest free ordinals of the revision, then deletes the planned ones. */
+    private void apply(PythonApp app, AppPodTemplate template, RolloutPlan plan, List<PodState> pods,
+            KubernetesClient client) {
+        String namespace = app.getMetadata().getNamespace();
+        PodWriter writer = new PodWriter(client, podSource);
+        Set<String> taken = pods.stream().map(PodState::name).collect(Collectors.toCollection(HashSet::new));
+        int created = 0;
+        for (int ordinal = 0; created < plan.create(); ordinal++) {
+            if (taken.add(AppPodTemplate.podName(app.getMetadata().getName(), template.revision(), ordinal))) {
+                writer.create(template.pod(ordinal));
+                created++;
+            }
+        }
+        Set<String> failed = pods.stream().filter(PodState::failed).map(PodState::name).collect(Collectors.toSet());
+        for (String name : plan.delete()) {
+            if (failed.contains(name)) {
+                events.warning(app, "PodFailed", "Pod " + name + " finished or failed; replacing it");
+            }
+            writer.delete(namespace, name);
+        }
+        List<PodState> live = pods.stream().filter(PodState::live).toList();
+        boolean rolling = live.stream().anyMatch(p -> !template.revision().equals(p.revision()));
+        int desired = new EffectiveSpec(app.getSpec()).replicas();
+        if (!rolling && plan.changesSomething() && live.size() != desired) {
+            events.normal(app, desired > live.size() ? "ScalingUp" : "ScalingDown",
+                    "scaling from " + live.size() + " to " + desired + " Pods");
+        }
+    }
+
+    /** Apps on VM pools are installed by the VMPool controller; this controller only says so. */
+    private UpdateControl<PythonApp> unsupportedRuntime(PythonApp app, Instant now) {
+        String message = "runtime.type VMPool is not run by this controller; the app creates no Pods";
+        var conditions = Conditions.merge(app.getStatus() == null ? null : app.getStatus().conditions(),
+                List.of(Conditions.of(Conditions.READY, false, "RuntimeNotSupported", message)),
+                app.getMetadata().getGeneration(), now);
+        PythonAppStatus status = new PythonAppStatus(app.getMetadata().getGeneration(), 0, 0, 0, 0,
+                AppLabels.selectorString(app), null, null, "0/0", "Waiting", null, conditions);
+        if (status.equals(app.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        app.setStatus(status);
+        return UpdateControl.patchStatus(app);
+    }
+
+    private Dependencies.State dependencies(PythonApp app) {
+        if (dependsOn(app).isEmpty()) {
+            return new Dependencies.Met();
+        }
+        List<PythonApp> apps = appSource.list(app.getMetadata().getNamespace()).toList();
+        Map<String, List<String>> graph = apps.stream()
+                .collect(Collectors.toMap(a -> a.getMetadata().getName(), PythonAppReconciler::dependsOn));
+        Set<String> ready = apps.stream()
+                .filter(a -> a.getStatus() != null && Conditions.isTrue(a.getStatus().conditions(), Conditions.READY))
+                .map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
+        return Dependencies.check(app.getMetadata().getName(), graph, ready);
+    }
+
+    /** Wakes the controller when time alone changes the answer: minReadySeconds passing, or a progress deadline. */
+    private static Optional<Duration> nextCheck(RolloutPlan plan, PythonAppStatus status, EffectiveSpec spec,
+            Instant now) {
+        Optional<Duration> deadline = Optional.empty();
+        if (Conditions.isTrue(status.conditions(), Conditions.PROGRESSING)) {
+            Instant due = Instant.parse(status.lastProgressTime()).plusSeconds(spec.progressDeadlineSeconds() + 1);
+            deadline = Optional.of(Duration.between(now, due)).filter(d -> !d.isNegative());
+        }
+        return Stream.of(plan.recheckAfter(), deadline).flatMap(Optional::stream).min(Comparator.naturalOrder());
+    }
+
+    static List<String> dependsOn(PythonApp app) {
+        return app.getSpec() == null || app.getSpec().dependsOn() == null ? List.of() : app.getSpec().dependsOn();
+    }
+}

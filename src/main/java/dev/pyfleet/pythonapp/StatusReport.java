@@ -1,0 +1,139 @@
+package dev.pyfleet.pythonapp;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pyfleet.api.v1alpha1.PythonAppStatus;
+import dev.pyfleet.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+
+/**
+ * Turns what the controller observed into the app's status and the Events worth telling: a pure function of the
+ * previous status, the Pods, the plan just made and the time, so every reconcile reports from scratch.
+ */
+public final class StatusReport {
+
+    public static final String DEPENDENCIES_READY = "DependenciesReady";
+
+    private StatusReport() {
+    }
+
+    public record Event(boolean warning, String reason, String message) {
+    }
+
+    public record Result(PythonAppStatus status, List<Event> events) {
+    }
+
+    /** Everything one reconcile of one app observed and decided. */
+    public record Observation(long generation, String selector, String revision, RolloutPlanner.Bounds bounds,
+            int progressDeadlineSeconds, List<PodState> pods, RolloutPlan plan, Dependencies.State dependencies,
+            PythonAppStatus previous, Instant now) {
+    }
+
+    public static Result of(Observation o) {
+        PythonAppStatus previous = o.previous();
+        int desired = o.bounds().replicas();
+        List<PodState> live = o.pods().stream().filter(PodState::live).toList();
+        int ready = (int) live.stream().filter(PodState::ready).count();
+        int updated = (int) live.stream().filter(p -> o.revision().equals(p.revision())).count();
+        int available = (int) live.stream().filter(p -> p.availableAt(o.now(), o.bounds().minReadySeconds())).count();
+        int availableUpdated = (int) live.stream().filter(p -> o.revision().equals(p.revision()))
+                .filter(p -> p.availableAt(o.now(), o.bounds().minReadySeconds())).count();
+
+        boolean dependenciesMet = o.dependencies() instanceof Dependencies.Met;
+        boolean complete = dependenciesMet && live.size() == desired && updated == desired
+                && availableUpdated == desired && o.pods().size() == desired;
+        boolean active = dependenciesMet && !complete;
+
+        boolean progressed = previous == null || previous.lastProgressTime() == null || o.plan().changesSomething()
+                || !o.revision().equals(previous.updateRevision())
+                || updated > nullToZero(previous.updatedReplicas())
+                || available > nullToZero(previous.availableReplicas());
+        Instant lastProgress = progressed ? o.now() : Instant.parse(previous.lastProgressTime());
+        boolean deadlineExceeded = active
+                && lastProgress.plusSeconds(o.progressDeadlineSeconds()).isBefore(o.now());
+
+        String revisionText = "revision " + o.revision();
+        String counts = available + " of " + desired + " Pods available, " + updated + " updated";
+        List<Condition> conditions = new ArrayList<>();
+        conditions.add(Conditions.of(DEPENDENCIES_READY, dependenciesMet, o.dependencies().reason(),
+                o.dependencies().message()));
+        if (!dependenciesMet) {
+            conditions.add(Conditions.of(Conditions.PROGRESSING, false, o.dependencies().reason(),
+                    "no Pods are created until dependencies are Ready"));
+        } else if (deadlineExceeded) {
+            conditions.add(Conditions.of(Conditions.PROGRESSING, false, "ProgressDeadlineExceeded",
+                    revisionText + " made no progress for " + o.progressDeadlineSeconds() + "s: " + counts));
+        } else if (active) {
+            conditions.add(Conditions.of(Conditions.PROGRESSING, true, "RolloutInProgress",
+                    revisionText + ": " + counts));
+        } else {
+            conditions.add(Conditions.of(Conditions.PROGRESSING, false, "RolloutComplete",
+                    revisionText + ": " + counts));
+        }
+        boolean cycle = o.dependencies() instanceof Dependencies.Cycle;
+        if (deadlineExceeded) {
+            conditions.add(Conditions.of(Conditions.DEGRADED, true, "ProgressDeadlineExceeded",
+                    revisionText + " did not become available within rollout.progressDeadlineSeconds ("
+                            + o.progressDeadlineSeconds() + "s): " + counts + "; the previous Pods are kept"));
+        } else if (cycle) {
+            conditions.add(Conditions.of(Conditions.DEGRADED, true, o.dependencies().reason(),
+                    o.dependencies().message()));
+        } else {
+            conditions.add(Conditions.of(Conditions.DEGRADED, false, "AsExpected", "nothing is failing"));
+        }
+        conditions.add(readyCondition(o, dependenciesMet, complete, deadlineExceeded, counts));
+
+        List<Condition> merged = Conditions.merge(previous == null ? null : previous.conditions(), conditions,
+                o.generation(), o.now());
+        String phase = !dependenciesMet ? (cycle ? "Degraded" : "Waiting")
+                : deadlineExceeded ? "Degraded"
+                : active ? "Progressing"
+                : desired == 0 ? "Stopped" : "Running";
+        PythonAppStatus status = new PythonAppStatus(o.generation(), live.size(), ready, updated, available,
+                o.selector(), complete ? o.revision() : previous == null ? null : previous.currentRevision(),
+                o.revision(), ready + "/" + desired, phase, lastProgress.toString(), merged);
+        return new Result(status, events(o, previous, merged, complete));
+    }
+
+    private static Condition readyCondition(Observation o, boolean dependenciesMet, boolean complete,
+            boolean deadlineExceeded, String counts) {
+        int desired = o.bounds().replicas();
+        if (!dependenciesMet) {
+            return Conditions.of(Conditions.READY, false, o.dependencies().reason(), o.dependencies().message());
+        }
+        if (complete) {
+            return Conditions.of(Conditions.READY, true, desired == 0 ? "ScaledToZero" : "AllPodsAvailable",
+                    desired == 0 ? "replicas is 0: no Pods run" : desired + " of " + desired + " Pods available");
+        }
+        return Conditions.of(Conditions.READY, false, deadlineExceeded ? "ProgressDeadlineExceeded"
+                : "RolloutInProgress", counts);
+    }
+
+    private static List<Event> events(Observation o, PythonAppStatus previous, List<Condition> now,
+            boolean complete) {
+        List<Event> events = new ArrayList<>();
+        List<Condition> before = previous == null ? null : previous.conditions();
+        if (previous != null && previous.updateRevision() != null && !previous.updateRevision().equals(o.revision())) {
+            events.add(new Event(false, "RolloutStarted",
+                    "rolling out revision " + o.revision() + " (was " + previous.updateRevision() + ")"));
+        }
+        if (complete && !Conditions.isTrue(before, Conditions.READY)) {
+            events.add(new Event(false, "RolloutComplete", "revision " + o.revision() + ": "
+                    + o.bounds().replicas() + " of " + o.bounds().replicas() + " Pods available"));
+        }
+        Condition degraded = Conditions.find(now, Conditions.DEGRADED);
+        Condition wasDegraded = Conditions.find(before, Conditions.DEGRADED);
+        boolean newlyDegraded = "True".equals(degraded.getStatus()) && (wasDegraded == null
+                || !"True".equals(wasDegraded.getStatus()) || !degraded.getReason().equals(wasDegraded.getReason()));
+        if (newlyDegraded) {
+            events.add(new Event(true, degraded.getReason(), degraded.getMessage()));
+        }
+        return events;
+    }
+
+    private static int nullToZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+}
