@@ -73,7 +73,8 @@ public final class RolloutPlanner {
                     .forEach(delete::add);
         }
         if (!old.isEmpty()) {
-            long available = pods.stream().filter(p -> p.availableAt(now, bounds.minReadySeconds())).count();
+            long available = pods.stream().filter(p -> p.availableAt(now, bounds.minReadySeconds()))
+                    .filter(p -> !delete.contains(p.name())).count();
             long budget = available - (replicas - bounds.maxUnavailable());
             for (PodState pod : old.stream().sorted(REMOVAL_ORDER).toList()) {
                 boolean counts = pod.availableAt(now, bounds.minReadySeconds());

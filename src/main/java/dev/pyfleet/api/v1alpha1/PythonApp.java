@@ -20,6 +20,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.STRING)
 @ValidationRule(value = "!has(self.spec.dependsOn) || !(self.metadata.name in self.spec.dependsOn)",
         message = "spec.dependsOn must not name the app itself", fieldPath = ".spec.dependsOn")
+@ValidationRule(value = "size(self.metadata.name) <= 48",
+        message = "metadata.name must be at most 48 characters: Pod names add a revision and an ordinal to it")
+@ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+        message = "metadata.name must start with a letter and contain only lowercase letters, digits and '-': "
+                + "it also names the app's Service")
 public class PythonApp extends CustomResource<PythonAppSpec, PythonAppStatus> implements Namespaced {
 
     public static final String GROUP = "pyfleet.dev";

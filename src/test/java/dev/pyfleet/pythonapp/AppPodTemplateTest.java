@@ -1,0 +1,106 @@
+package dev.pyfleet.pythonapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+class AppPodTemplateTest {
+
+    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    static PythonApp app(String spec) {
+        PythonApp app = SERIALIZATION.unmarshal("""
+                apiVersion: pyfleet.dev/v1alpha1
+                kind: PythonApp
+                metadata: {name: shop, namespace: demo, uid: 0b6f2e4c-1111-2222-3333-444455556666}
+                spec:
+                """ + spec.indent(2), PythonApp.class);
+        return app;
+    }
+
+    static final String WSGI = """
+            image: ghcr.io/acme/shop:1.4.2
+            process: {type: wsgi, module: "shop.wsgi:application"}
+            port: 8080
+            replicas: 3
+            resources: {requests: {cpu: "1", memory: 512Mi}}
+            healthCheck: {path: /healthz, periodSeconds: 5}
+            """;
+
+    @Test
+    void wsgiAppRunsGunicornOnItsPortWithSizedWorkers() {
+        Container container = AppPodTemplate.of(app(WSGI), "pyfleet-scheduler").pod(0).getSpec().getContainers()
+                .get(0);
+        assertThat(container.getCommand()).containsExactly("gunicorn", "--bind", "0.0.0.0:8080", "--workers", "3",
+                "--access-logfile", "-", "--error-logfile", "-", "shop.wsgi:application");
+        assertThat(container.getEnv()).contains(new EnvVar("PORT", "8080", null),
+                new EnvVar("WEB_CONCURRENCY", "3", null));
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(container.getLivenessProbe().getPeriodSeconds()).isEqualTo(5);
+        assertThat(container.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
+    }
+
+    @Test
+    void asgiAppRunsUvicornAndCommandAppRunsItsCommand() {
+        var asgi = AppPodTemplate.of(app(WSGI.replace("type: wsgi", "type: asgi")), "default-scheduler");
+        assertThat(asgi.pod(0).getSpec().getContainers().get(0).getCommand()).containsExactly("uvicorn",
+                "shop.wsgi:application", "--host", "0.0.0.0", "--port", "8080", "--workers", "3");
+        var command = AppPodTemplate.of(app("""
+                image: ghcr.io/acme/worker:2
+                process: {type: command, command: ["python", "-m", "worker"]}
+                """), "default-scheduler");
+        Container container = command.pod(0).getSpec().getContainers().get(0);
+        assertThat(container.getCommand()).containsExactly("python", "-m", "worker");
+        assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("WEB_CONCURRENCY");
+        assertThat(container.getReadinessProbe().getTcpSocket().getPort().getStrVal()).isEqualTo("http");
+    }
+
+    @Test
+    void podMeetsTheRestrictedPodSecurityProfile() {
+        Pod pod = AppPodTemplate.of(app(WSGI), "pyfleet-scheduler").pod(0);
+        var podSecurity = pod.getSpec().getSecurityContext();
+        assertThat(podSecurity.getRunAsNonRoot()).isTrue();
+        assertThat(podSecurity.getRunAsUser()).isPositive();
+        assertThat(podSecurity.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        var containerSecurity = pod.getSpec().getContainers().get(0).getSecurityContext();
+        assertThat(containerSecurity.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(containerSecurity.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    }
+
+    @Test
+    void podCarriesTheLabelsOwnerAndSchedulerOfItsApp() {
+        var template = AppPodTemplate.of(app(WSGI), "pyfleet-scheduler");
+        Pod pod = template.pod(2);
+        assertThat(pod.getMetadata().getName()).isEqualTo("shop-" + template.revision() + "-2");
+        assertThat(pod.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "shop")
+                .containsEntry("app.kubernetes.io/instance", "shop")
+                .containsEntry("app.kubernetes.io/managed-by", "pyfleet")
+                .containsEntry("pyfleet.dev/app", "shop")
+                .containsEntry("pyfleet.dev/revision", template.revision());
+        assertThat(pod.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
+            assertThat(ref.getController()).isTrue();
+            assertThat(ref.getUid()).isEqualTo("0b6f2e4c-1111-2222-3333-444455556666");
+        });
+        assertThat(pod.getSpec().getSchedulerName()).isEqualTo("pyfleet-scheduler");
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("pyfleet.dev/placement-strategy", "Balanced");
+    }
+
+    @Test
+    void revisionChangesWithTheTemplateButNotWithReplicas() {
+        String base = AppPodTemplate.of(app(WSGI), "pyfleet-scheduler").revision();
+        assertThat(base).hasSize(10).matches("[0-9a-f]+");
+        assertThat(AppPodTemplate.of(app(WSGI), "pyfleet-scheduler").revision()).isEqualTo(base);
+        assertThat(AppPodTemplate.of(app(WSGI.replace("replicas: 3", "replicas: 7")), "pyfleet-scheduler")
+                .revision()).isEqualTo(base);
+        assertThat(AppPodTemplate.of(app(WSGI.replace("1.4.2", "1.4.3")), "pyfleet-scheduler").revision())
+                .isNotEqualTo(base);
+        assertThat(AppPodTemplate.of(app(WSGI), "default-scheduler").revision()).isNotEqualTo(base);
+    }
+}

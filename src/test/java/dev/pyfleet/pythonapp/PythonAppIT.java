@@ -1,0 +1,252 @@
+package dev.pyfleet.pythonapp;
+
+import static dev.pyfleet.testing.PythonApps.conditionIs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.testing.CommandResult;
+import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.ControlPlaneResource;
+import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The packaged operator runs PythonApps as Pods on the real control plane's fake nodes. */
+@QuarkusIntegrationTest
+@WithTestResource(ControlPlaneResource.class)
+class PythonAppIT {
+
+    static final String SHOP = """
+            metadata: {name: shop}
+            spec:
+              image: ghcr.io/acme/shop:1.0.0
+              process: {type: wsgi, module: "shop.wsgi:application"}
+              replicas: 3
+              resources: {requests: {cpu: 100m, memory: 128Mi}}
+              healthCheck: {path: /healthz}
+              rollout: {maxSurge: 1, maxUnavailable: 0}
+            """;
+
+    KubernetesClient client;
+    TestNamespace namespace;
+
+    @BeforeEach
+    void setUp() {
+        client = ControlPlane.get().newClient();
+        namespace = new TestNamespace(client, "pyapp");
+    }
+
+    @AfterEach
+    void tearDown() {
+        namespace.close();
+        client.close();
+    }
+
+    @Test
+    void threeReplicasGiveThreeReadyPodsAServiceWithEndpointsAndABudget() {
+        PythonApps.create(client, ns(), SHOP);
+
+        CommandResult wait = ControlPlane.get().kubectl("wait", "-n", ns(), "--for=condition=Ready",
+                "pythonapp/shop", "--timeout=90s");
+        assertThat(wait.exitCode()).as(wait.output()).isZero();
+
+        List<Pod> pods = PythonApps.pods(client, ns(), "shop");
+        assertThat(pods).hasSize(3).allMatch(PythonApps::isReady);
+        assertThat(pods).allSatisfy(pod -> {
+            assertThat(pod.getSpec().getSchedulerName()).isEqualTo("pyfleet-scheduler");
+            assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("PythonApp"));
+        });
+        assertThat(client.services().inNamespace(ns()).withName("shop").get().getSpec().getPorts())
+                .singleElement().satisfies(port -> assertThat(port.getPort()).isEqualTo(80));
+        Awaitility.await("endpoints of Service shop").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<EndpointSlice> slices = client.discovery().v1().endpointSlices().inNamespace(ns())
+                    .withLabel("kubernetes.io/service-name", "shop").list().getItems();
+            assertThat(slices.stream().mapToLong(s -> s.getEndpoints() == null ? 0 : s.getEndpoints().size()).sum())
+                    .isEqualTo(3);
+        });
+        var budget = client.policy().v1().podDisruptionBudget().inNamespace(ns()).withName("shop").get();
+        assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+    }
+
+    @Test
+    void deletedPodIsReplacedAndKubectlScaleChangesTheReplicas() {
+        PythonApps.create(client, ns(), SHOP);
+        PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
+
+        Pod victim = PythonApps.pods(client, ns(), "shop").get(0);
+        client.pods().inNamespace(ns()).withName(victim.getMetadata().getName()).delete();
+        Awaitility.await("replacement of " + victim.getMetadata().getName()).atMost(Duration.ofSeconds(60))
+                .until(() -> PythonApps.pods(client, ns(), "shop").stream()
+                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                        .filter(p -> !p.getMetadata().getUid().equals(victim.getMetadata().getUid()))
+                        .filter(PythonApps::isReady).count() == 3);
+
+        CommandResult scale = ControlPlane.get().kubectl("scale", "-n", ns(), "pythonapp/shop", "--replicas=5");
+        assertThat(scale.exitCode()).as(scale.output()).isZero();
+        PythonApp scaled = PythonApps.await(client, ns(), "shop",
+                app -> app.getStatus() != null && Integer.valueOf(5).equals(app.getStatus().readyReplicas())
+                        && conditionIs("Ready", "True").test(app), 90);
+
+        // An unrelated Pod in the namespace must not match the selector the scale subresource publishes.
+        Set<String> selected = client.pods().inNamespace(ns()).withLabelSelector(scaled.getStatus().selector())
+                .list().getItems().stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+        assertThat(selected).hasSize(5).allMatch(name -> name.startsWith("shop-"));
+        CommandResult replicas = ControlPlane.get().kubectl("get", "--raw",
+                "/apis/pyfleet.dev/v1alpha1/namespaces/" + ns() + "/pythonapps/shop/scale");
+        assertThat(replicas.output()).contains("\"replicas\":5").contains(scaled.getStatus().selector());
+    }
+
+    @Test
+    void imageChangeRollsOutWithinSurgeAndUnavailabilityBounds() throws Exception {
+        PythonApps.create(client, ns(), SHOP);
+        PythonApp ready = PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
+        String oldRevision = ready.getStatus().currentRevision();
+
+        Map<String, Pod> seen = new ConcurrentHashMap<>(PythonApps.pods(client, ns(), "shop").stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p)));
+        AtomicInteger maxPods = new AtomicInteger(seen.size());
+        AtomicInteger minReady = new AtomicInteger(Integer.MAX_VALUE);
+        try (var watch = client.pods().inNamespace(ns()).withLabel("pyfleet.dev/app", "shop")
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Pod pod) {
+                        if (action == Action.DELETED) {
+                            seen.remove(pod.getMetadata().getName());
+                        } else {
+                            seen.put(pod.getMetadata().getName(), pod);
+                        }
+                        maxPods.accumulateAndGet(seen.size(), Math::max);
+                        int readyNow = (int) seen.values().stream().filter(PythonApps::isReady)
+                                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).count();
+                        minReady.accumulateAndGet(readyNow, Math::min);
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                })) {
+            client.resources(PythonApp.class).inNamespace(ns()).withName("shop")
+                    .edit(app -> PythonApps.parse(client, SHOP.replace("shop:1.0.0", "shop:1.1.0")
+                            .replace("metadata: {name: shop}", "metadata: {name: shop, resourceVersion: \""
+                                    + app.getMetadata().getResourceVersion() + "\"}")));
+            PythonApp done = PythonApps.await(client, ns(), "shop", app -> conditionIs("Ready", "True").test(app)
+                    && !oldRevision.equals(app.getStatus().currentRevision()), 120);
+
+            List<Pod> pods = PythonApps.pods(client, ns(), "shop").stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+            assertThat(pods).hasSize(3).allSatisfy(p -> {
+                assertThat(p.getMetadata().getLabels()).containsEntry("pyfleet.dev/revision",
+                        done.getStatus().currentRevision());
+                assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/acme/shop:1.1.0");
+            });
+        }
+        // replicas 3, maxSurge 1, maxUnavailable 0: at most 4 Pods, never fewer than 3 ready.
+        assertThat(maxPods.get()).isLessThanOrEqualTo(4);
+        assertThat(minReady.get()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void rolloutWhoseNewPodsNeverBecomeReadyTurnsDegradedAndKeepsTheOldPods() {
+        String app = SHOP.replace("rollout: {maxSurge: 1, maxUnavailable: 0}",
+                "rollout: {maxSurge: 1, maxUnavailable: 0, progressDeadlineSeconds: 5}");
+        PythonApps.create(client, ns(), app);
+        PythonApp ready = PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
+        Set<String> oldPods = PythonApps.pods(client, ns(), "shop").stream().map(p -> p.getMetadata().getName())
+                .collect(Collectors.toSet());
+
+        // No node has this label: the new revision's Pods stay Pending and never become ready.
+        client.resources(PythonApp.class).inNamespace(ns()).withName("shop").edit(current -> PythonApps.parse(client,
+                app.replace("metadata: {name: shop}", "metadata: {name: shop, resourceVersion: \""
+                        + current.getMetadata().getResourceVersion() + "\"}")
+                        + "  placement: {nodeSelector: {pyfleet.dev/test-pool: nowhere}}\n"));
+
+        PythonApp degraded = PythonApps.await(client, ns(), "shop", conditionIs("Degraded", "True"), 60);
+        assertThat(PythonApps.condition(degraded, "Degraded").getReason()).isEqualTo("ProgressDeadlineExceeded");
+        assertThat(PythonApps.condition(degraded, "Degraded").getMessage()).contains("progressDeadlineSeconds");
+        assertThat(PythonApps.condition(degraded, "Ready").getStatus()).isEqualTo("False");
+        assertThat(degraded.getStatus().currentRevision()).isEqualTo(ready.getStatus().currentRevision());
+        List<Pod> pods = PythonApps.pods(client, ns(), "shop");
+        assertThat(pods.stream().filter(p -> oldPods.contains(p.getMetadata().getName())))
+                .hasSize(3).allMatch(PythonApps::isReady);
+        assertThat(pods).hasSize(4);
+        assertThat(client.v1().events().inNamespace(ns()).withField("involvedObject.name", "shop").list().getItems())
+                .anyMatch(e -> "ProgressDeadlineExceeded".equals(e.getReason()) && "Warning".equals(e.getType()));
+    }
+
+    @Test
+    void appWaitsForItsDependencyAndStartsOnceItIsReady() {
+        PythonApps.create(client, ns(), """
+                metadata: {name: web}
+                spec:
+                  image: ghcr.io/acme/web:1.0.0
+                  process: {type: asgi, module: "web.main:app"}
+                  replicas: 2
+                  dependsOn: [db-api]
+                """);
+        PythonApp waiting = PythonApps.await(client, ns(), "web", conditionIs("DependenciesReady", "False"), 60);
+        assertThat(PythonApps.condition(waiting, "DependenciesReady").getMessage()).contains("db-api");
+        assertThat(PythonApps.pods(client, ns(), "web")).isEmpty();
+
+        PythonApps.create(client, ns(), SHOP.replace("name: shop", "name: db-api"));
+
+        PythonApps.await(client, ns(), "web", conditionIs("Ready", "True"), 90);
+        assertThat(PythonApps.pods(client, ns(), "web")).hasSize(2);
+    }
+
+    @Test
+    void dependencyCycleIsReportedInsteadOfWaitingForever() {
+        String app = """
+                metadata: {name: %s}
+                spec:
+                  image: ghcr.io/acme/%s:1.0.0
+                  process: {type: command, command: ["python", "-m", "%s"]}
+                  dependsOn: [%s]
+                """;
+        PythonApps.create(client, ns(), app.formatted("ping", "ping", "ping", "pong"));
+        PythonApps.create(client, ns(), app.formatted("pong", "pong", "pong", "ping"));
+
+        PythonApp ping = PythonApps.await(client, ns(), "ping", conditionIs("Degraded", "True"), 60);
+        assertThat(PythonApps.condition(ping, "DependenciesReady").getReason()).isEqualTo("DependencyCycle");
+        assertThat(PythonApps.condition(ping, "DependenciesReady").getMessage()).contains("ping -> pong -> ping");
+        assertThat(PythonApps.pods(client, ns(), "ping")).isEmpty();
+    }
+
+    @Test
+    void operatorWritesOnlyTheStatusNeverTheSpec() {
+        PythonApps.create(client, ns(), SHOP);
+        PythonApp ready = PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
+
+        assertThat(ready.getMetadata().getGeneration()).isEqualTo(1L);
+        var fields = ready.getMetadata().getManagedFields();
+        // The operator's field manager is its controller's name; it owns fields of /status and nothing else.
+        assertThat(fields).filteredOn(f -> "pythonapp".equals(f.getManager())).isNotEmpty()
+                .allMatch(f -> "status".equals(f.getSubresource()));
+        assertThat(fields).filteredOn(f -> f.getSubresource() == null).extracting(f -> f.getManager())
+                .doesNotContain("pythonapp");
+    }
+
+    private String ns() {
+        return namespace.name();
+    }
+}

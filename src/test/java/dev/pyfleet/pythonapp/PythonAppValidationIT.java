@@ -1,0 +1,96 @@
+package dev.pyfleet.pythonapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** The API server itself refuses bad PythonApps, with messages that say what to fix (schema and CEL rules). */
+class PythonAppValidationIT {
+
+    static final String VALID = """
+            metadata: {name: shop}
+            spec:
+              image: ghcr.io/acme/shop:1.0.0
+              process: {type: wsgi, module: "shop.wsgi:application"}
+            """;
+
+    static KubernetesClient client;
+    static TestNamespace namespace;
+
+    @BeforeAll
+    static void setUp() {
+        client = ControlPlane.get().newClient();
+        namespace = new TestNamespace(client, "validation");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        namespace.close();
+        client.close();
+    }
+
+    @Test
+    void validAppIsAcceptedAndDefaulted() {
+        PythonApp created = create(VALID);
+        assertThat(created.getSpec().replicas()).isEqualTo(1);
+        assertThat(created.getSpec().port()).isEqualTo(8080);
+        assertThat(created.getSpec().runtime().type().name()).isEqualTo("Pods");
+        assertThat(created.getSpec().rollout().maxSurge().getStrVal()).isEqualTo("25%");
+        assertThat(created.getSpec().service().port()).isEqualTo(80);
+        client.resource(created).delete();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            image missing                 | image: ghcr.io/acme/shop:1.0.0 |                                         | spec.image: Required value
+            wsgi without module           | module: "shop.wsgi:application" | module: null                           | process.module is required when process.type is wsgi or asgi
+            command with a module         | type: wsgi                     | type: command, command: [python]        | process.module is only used by wsgi and asgi
+            command without command       | type: wsgi, module: "shop.wsgi:application" | type: command              | process.command is required when process.type is command
+            wsgi with a command           | type: wsgi                     | type: wsgi, command: [python]           | process.command is only allowed when process.type is command
+            VMPool without poolRef        | process:                       | python: "3.12" ;; runtime: {type: VMPool} ;; process: | runtime.poolRef is required when runtime.type is VMPool
+            VMPool without python         | process:                       | runtime: {type: VMPool, poolRef: {name: vms}} ;; process: | python is required when runtime.type is VMPool
+            poolRef on Pods               | process:                       | runtime: {type: Pods, poolRef: {name: vms}} ;; process: | runtime.poolRef is only used when runtime.type is VMPool
+            no surge and no unavailable   | process:                       | rollout: {maxSurge: 0, maxUnavailable: "0%"} ;; process: | cannot both be zero
+            surge that is not a number    | process:                       | rollout: {maxSurge: lots} ;; process: | rollout.maxSurge must be a non-negative number of Pods or a percentage
+            depends on itself             | process:                       | dependsOn: [shop] ;; process: | spec.dependsOn must not name the app itself
+            both budget fields            | process:                       | disruptionBudget: {minAvailable: 1, maxUnavailable: 1} ;; process: | set either disruptionBudget.minAvailable or disruptionBudget.maxUnavailable, not both
+            port out of range             | process:                       | port: 70000 ;; process: | spec.port: Invalid value
+            negative replicas             | process:                       | replicas: -1 ;; process: | spec.replicas: Invalid value
+            Python 2                      | process:                       | python: "2.7" ;; process: | spec.python: Invalid value
+            module that is not a path     | "shop.wsgi:application"        | "shop wsgi"                             | spec.process.module: Invalid value
+            name that is not a Service name | name: shop                   | name: 9shop                             | metadata.name must start with a letter
+            name too long for Pod names   | name: shop                     | name: shop-with-a-name-much-longer-than-pod-names-allow | metadata.name must be at most 48 characters
+            unknown strategy              | process:                       | placement: {strategy: Random} ;; process: | Unsupported value: "Random"
+            """)
+    void invalidAppIsRejectedWithAMessageThatNamesTheProblem(String what, String replace, String with,
+            String message) {
+        // ";;" separates lines of the replacement, at the indentation of spec's fields.
+        String yaml = VALID.replace(replace.strip(), with == null ? "" : with.strip().replace(" ;; ", "\n  "));
+        assertThatThrownBy(() -> create(yaml)).as(what)
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getMessage()).contains(message);
+                });
+    }
+
+    /** Sent as written, untyped: the client must not be the one that refuses a bad value. */
+    private static PythonApp create(String yaml) {
+        var raw = client.getKubernetesSerialization().unmarshal(
+                "apiVersion: pyfleet.dev/v1alpha1\nkind: PythonApp\n" + yaml, GenericKubernetesResource.class);
+        var created = client.genericKubernetesResources("pyfleet.dev/v1alpha1", "PythonApp")
+                .inNamespace(namespace.name()).resource(raw).create();
+        return client.getKubernetesSerialization().convertValue(created, PythonApp.class);
+    }
+}
