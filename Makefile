@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: help run test unit-test build control-plane cluster-up cluster-down cluster-status clean
+.PHONY: help run test unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -10,15 +10,19 @@ help: ## list the targets
 run: ## local control plane + 3 fake nodes, CRDs, samples, and the operator in the foreground
 	hack/run.sh
 
-test: control-plane ## unit tests, the control-plane script's self-test, and integration tests on a real control plane
+test: control-plane ## unit tests, the control-plane self-test, integration tests on a real control plane, generated files
 	hack/cluster-selftest.sh
 	$(MVN) verify
+	hack/check-generated.sh
 
 unit-test: ## unit tests only (no cluster)
 	$(MVN) test
 
 build: ## the operator jar (target/quarkus-app)
 	$(MVN) package -DskipTests
+
+check-generated: build ## fail when crds/ differs from what the code generates
+	hack/check-generated.sh
 
 control-plane: ## build (once) and cache the Kubernetes, etcd and KWOK binaries
 	@start=$$SECONDS; hack/build-control-plane.sh >/dev/null; \

@@ -15,22 +15,24 @@ eval "$("$CLUSTER" env)"
 echo "run: building the operator (mvn package)" >&2
 mvn -B -q -ntp -f "$REPO/pom.xml" package -DskipTests
 
-shopt -s nullglob
-crds=("$REPO"/crds/*.yaml)
-if ((${#crds[@]})); then
-  kubectl apply --server-side -f "$REPO/crds" >/dev/null
-  kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
-fi
+kubectl apply --server-side -f "$REPO/crds" >/dev/null
+kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+kubectl apply -f "$REPO/deploy/samples/" >/dev/null
 
 cat >&2 <<EOM
 
-  PyFleet is starting against a local Kubernetes $(kubectl version -o json | grep -m1 -o '"gitVersion": "[^"]*"' | cut -d'"' -f4).
+  PyFleet is starting against a local Kubernetes $(kubectl get --raw /version | grep -o '"gitVersion": "[^"]*"' | cut -d'"' -f4).
 
   In another shell:
     export KUBECONFIG=$KUBECONFIG_PATH
     export PATH=$(dirname "$(command -v kubectl)"):\$PATH   # kubectl of the same version
     kubectl get nodes                       # 3 fake nodes, Ready (KWOK)
-    kubectl get pyfleet -A                  # PythonApps and VMPools
+    kubectl get pyfleet                     # the samples: hello-wsgi, and hello-asgi once hello-wsgi is Ready
+    kubectl get pods,svc,pdb -l app.kubernetes.io/managed-by=pyfleet
+    kubectl scale pythonapp/hello-wsgi --replicas=5
+    kubectl patch pythonapp/hello-wsgi --type=merge -p '{"spec":{"image":"ghcr.io/pyfleet/examples/hello-wsgi:1.1.0"}}'
+                                            # any change to the Pod template rolls the Pods
+    kubectl describe pythonapp/hello-asgi   # conditions and Events
     curl -s localhost:$HTTP_PORT/q/health/ready   # the operator's readiness
     curl -s localhost:$HTTP_PORT/q/metrics | head # Prometheus metrics
     hack/cluster.sh status                  # what runs, and where its logs are
@@ -39,4 +41,8 @@ cat >&2 <<EOM
 
 EOM
 
-java -Dkubeconfig="$KUBECONFIG_PATH" -Dquarkus.http.port="$HTTP_PORT" -jar "$REPO/target/quarkus-app/quarkus-run.jar"
+# In the background so that a signal to this script reaches the operator too, whatever started the script.
+java -Dkubeconfig="$KUBECONFIG_PATH" -Dquarkus.http.port="$HTTP_PORT" -jar "$REPO/target/quarkus-app/quarkus-run.jar" &
+operator=$!
+trap 'kill -TERM "$operator" 2>/dev/null; wait "$operator"; exit 130' INT TERM
+wait "$operator"
