@@ -5,7 +5,6 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,11 +32,10 @@ public class OperatorLifecycle {
     private final Duration apiServerTimeout;
     private volatile boolean started;
 
-    OperatorLifecycle(KubernetesClient client, Operator operator,
-            @ConfigProperty(name = "pyfleet.api-server.startup-timeout", defaultValue = "30s") Duration timeout) {
+    OperatorLifecycle(KubernetesClient client, Operator operator, OperatorSettings settings) {
         this.client = client;
         this.operator = operator;
-        this.apiServerTimeout = timeout;
+        this.apiServerTimeout = settings.apiServer().startupTimeout();
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -1,5 +1,7 @@
 package dev.pyfleet.operator;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -8,6 +10,14 @@ import io.smallrye.config.WithDefault;
 public interface OperatorSettings {
 
     Scheduler scheduler();
+
+    ApiServer apiServer();
+
+    interface ApiServer {
+        /** How long the operator waits at startup for the API server before it exits with status 3. */
+        @WithDefault("30s")
+        Duration startupTimeout();
+    }
 
     interface Scheduler {
         /** Whether Pods and VMs name PyFleet's scheduler; when false they use the cluster's default scheduler. */
