@@ -1,7 +1,6 @@
 package dev.pyfleet.pythonapp;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
-import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,8 +26,7 @@ public class AppServiceDependent extends CRUDKubernetesDependentResource<Service
         @Override
         public boolean isMet(DependentResource<Service, PythonApp> dependent, PythonApp app,
                 Context<PythonApp> context) {
-            EffectiveSpec spec = new EffectiveSpec(app.getSpec());
-            return spec.serviceEnabled() && spec.runtime() == RuntimeSpec.Type.Pods;
+            return new EffectiveSpec(app.getSpec()).serviceEnabled();
         }
     }
 }

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
+import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.events.EventRecorder;
 import dev.pyfleet.operator.OperatorSettings;
 import dev.pyfleet.status.Conditions;
@@ -48,12 +49,14 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 public class PythonAppReconciler implements Reconciler<PythonApp> {
 
     static final String DEPENDS_ON_INDEX = "pyfleet.dev/depends-on";
+    static final String POOL_INDEX = "pyfleet.dev/pool";
 
     private final OperatorSettings settings;
     private final EventRecorder events;
     private final Clock clock;
     private InformerEventSource<Pod, PythonApp> podSource;
     private InformerEventSource<PythonApp, PythonApp> appSource;
+    private InformerEventSource<VMPool, PythonApp> poolSource;
 
     @Inject
     public PythonAppReconciler(OperatorSettings settings, EventRecorder events) {
@@ -82,7 +85,16 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                                         + changed.getMetadata().getName())
                                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .build(), context);
-        return List.of(podSource, appSource);
+        // Apps on a VM pool report their pool's state, so a change to the pool wakes them.
+        primaries.addIndexer(POOL_INDEX, app -> poolRef(app).map(pool -> List.of(
+                app.getMetadata().getNamespace() + "/" + pool)).orElse(List.of()));
+        poolSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(VMPool.class, PythonApp.class)
+                .withName("pools")
+                .withSecondaryToPrimaryMapper(pool -> primaries
+                        .byIndex(POOL_INDEX, pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName())
+                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .build(), context);
+        return List.of(podSource, appSource, poolSource);
     }
 
     @Override
@@ -97,7 +109,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         List<PodState> states = pods.stream().map(PodState::of).toList();
 
         if (spec.runtime() != RuntimeSpec.Type.Pods) {
-            return unsupportedRuntime(app, now);
+            return onPool(app, now);
         }
         Dependencies.State dependencies = dependencies(app);
         RolloutPlan plan = dependencies instanceof Dependencies.Met
@@ -157,19 +169,22 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         }
     }
 
-    /** Apps on VM pools are installed by the VMPool controller; this controller only says so. */
-    private UpdateControl<PythonApp> unsupportedRuntime(PythonApp app, Instant now) {
-        String message = "runtime.type VMPool is not run by this controller; the app creates no Pods";
-        var conditions = Conditions.merge(app.getStatus() == null ? null : app.getStatus().conditions(),
-                List.of(Conditions.of(Conditions.READY, false, "RuntimeNotSupported", message)),
-                app.getMetadata().getGeneration(), now);
-        PythonAppStatus status = new PythonAppStatus(app.getMetadata().getGeneration(), 0, 0, 0, 0,
-                AppLabels.selectorString(app), null, null, "0/0", "Waiting", null, conditions);
+    /** Apps on VM pools are installed by the VMPool controller; this one keeps their Service and reports. */
+    private UpdateControl<PythonApp> onPool(PythonApp app, Instant now) {
+        VMPool pool = poolSource.get(new ResourceID(app.getSpec().runtime().poolRef().name(),
+                app.getMetadata().getNamespace())).orElse(null);
+        PythonAppStatus status = PoolRuntimeStatus.of(app, pool, now);
         if (status.equals(app.getStatus())) {
             return UpdateControl.noUpdate();
         }
         app.setStatus(status);
         return UpdateControl.patchStatus(app);
+    }
+
+    private static Optional<String> poolRef(PythonApp app) {
+        var runtime = app.getSpec() == null ? null : app.getSpec().runtime();
+        return runtime == null || runtime.type() != RuntimeSpec.Type.VMPool || runtime.poolRef() == null
+                ? Optional.empty() : Optional.of(runtime.poolRef().name());
     }
 
     private Dependencies.State dependencies(PythonApp app) {

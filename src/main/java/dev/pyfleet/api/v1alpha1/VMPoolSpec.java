@@ -1,0 +1,150 @@
+package dev.pyfleet.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+/** What a pool of VMs should be; the operator reads it and never writes it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record VMPoolSpec(
+        @SpecReplicas @Default("1") @Min(0) @Max(100)
+        @JsonPropertyDescription("Number of VMs, named <pool>-0, <pool>-1, ...")
+        Integer replicas,
+
+        @Required
+        @JsonPropertyDescription("The VM every member of the pool is made from.")
+        VMTemplate vm,
+
+        @Default("{}")
+        @JsonPropertyDescription("How VMs are replaced when the template (or an app on the pool) changes.")
+        UpdateStrategy updateStrategy,
+
+        @Default("{}")
+        @JsonPropertyDescription("Which VMs go first when the pool shrinks.")
+        ScaleDown scaleDown,
+
+        @Default("{}")
+        @JsonPropertyDescription("Restarting VMs that keep failing to start.")
+        AutoHealing autoHealing,
+
+        @Default("{}")
+        @JsonPropertyDescription("How the PyFleet scheduler places the VMs.")
+        Placement placement) {
+
+    /** The guest: size, disk image, Python and extra cloud-init. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "quantity(self.memory).compareTo(quantity('512Mi')) >= 0",
+            message = "vm.memory must be at least 512Mi to boot a guest that runs Python", fieldPath = ".memory")
+    @ValidationRule(value = "!has(self.cloudInit) || self.cloudInit.startsWith('#cloud-config')",
+            message = "vm.cloudInit must be a #cloud-config document (its first line '#cloud-config'); it is merged "
+                    + "with the user-data PyFleet writes", fieldPath = ".cloudInit")
+    public record VMTemplate(
+            @Default("1") @Min(1) @Max(64)
+            @JsonPropertyDescription("Guest vCPUs.")
+            Integer cpu,
+
+            @Required @Pattern("^[0-9]+(\\.[0-9]+)?(Mi|Gi|Ti|M|G|T)$")
+            @JsonPropertyDescription("Guest memory, e.g. 4Gi.")
+            String memory,
+
+            @Required @Size(min = 1, max = 512)
+            @JsonPropertyDescription("containerDisk image with the guest OS, e.g. quay.io/containerdisks/debian:12.")
+            String image,
+
+            @Required
+            @JsonPropertyDescription("Python installed at first boot by cloud-init.")
+            PythonSpec python,
+
+            @Size(max = 32768)
+            @JsonPropertyDescription("Extra cloud-init user-data (#cloud-config), merged with PyFleet's: its "
+                    + "packages, write_files and runcmd run after PyFleet's.")
+            String cloudInit,
+
+            @Default("Always")
+            @JsonPropertyDescription("Always | RerunOnFailure | Manual | Halted, as KubeVirt's runStrategy.")
+            RunStrategy runStrategy) {
+    }
+
+    public enum RunStrategy { Always, RerunOnFailure, Manual, Halted }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PythonSpec(
+            @Required @Pattern("^3\\.[0-9]{1,2}$")
+            @JsonPropertyDescription("Python version, e.g. \"3.12\"; installed with uv into /opt/pyfleet/venv.")
+            String version,
+
+            @Size(max = 64)
+            @JsonPropertyDescription("pip requirements installed into the pool's virtualenv, e.g. gunicorn==23.0.0. "
+                    + "Apps on the pool import their code from here (or from the disk image).")
+            List<@Size(max = 256) @Pattern("^[A-Za-z0-9][A-Za-z0-9._\\-\\[\\],]*([<>=!~]=?[A-Za-z0-9.*+!\\-]+)?$") String>
+                    packages) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.type) || self.type == 'RollingUpdate' || !has(self.maxUnavailable)",
+            message = "updateStrategy.maxUnavailable applies only to type RollingUpdate", fieldPath = ".maxUnavailable")
+    @ValidationRule(value = "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? "
+            + "self.maxUnavailable >= 1 : self.maxUnavailable.matches('^[1-9][0-9]?%$|^100%$'))",
+            message = "updateStrategy.maxUnavailable must be at least 1 VM or a percentage from 1% to 100%",
+            fieldPath = ".maxUnavailable")
+    public record UpdateStrategy(
+            @Default("RollingUpdate")
+            @JsonPropertyDescription("RollingUpdate replaces outdated VMs, maxUnavailable at a time. OnDelete "
+                    + "replaces a VM only when you delete it.")
+            Type type,
+
+            @JsonPropertyDescription("VMs that may be unavailable during a rolling update: a number or a percentage "
+                    + "(rounded down, at least 1). Default 1.")
+            IntOrString maxUnavailable,
+
+            @Default("600") @Min(1) @Max(86400)
+            @JsonPropertyDescription("Seconds an updated VM may take to become Ready before the rollout halts and "
+                    + "the pool turns Degraded.")
+            Integer progressDeadlineSeconds) {
+
+        public enum Type { RollingUpdate, OnDelete }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ScaleDown(
+            @Default("NewestFirst")
+            @JsonPropertyDescription("NewestFirst | OldestFirst | UnreadyFirst (then newest).")
+            Policy policy) {
+
+        public enum Policy { NewestFirst, OldestFirst, UnreadyFirst }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AutoHealing(
+            @Default("true")
+            @JsonPropertyDescription("Recreate VMs that keep failing to start.")
+            Boolean enabled,
+
+            @Default("3") @Min(1) @Max(100)
+            @JsonPropertyDescription("Consecutive failed starts after which a VM is recreated.")
+            Integer failureThreshold,
+
+            @Default("5m") @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+            @JsonPropertyDescription("A VM failing for this long is recreated, whatever its count (e.g. 5m, 1h30m).")
+            String minFailingDuration) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Placement(
+            @Default("Spread")
+            @JsonPropertyDescription("Balanced | BinPack | Spread | LoadAware, as for PythonApps; sized by the "
+                    + "guest, not the launcher pod.")
+            PlacementSpec.Strategy strategy) {
+    }
+}

@@ -1,0 +1,102 @@
+package dev.pyfleet.kubevirt;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+
+/** {@code VirtualMachine.spec}: how to run the VM and the template of its instances. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record VirtualMachineSpec(String runStrategy, Template template,
+        @JsonAnySetter @JsonAnyGetter Map<String, Object> unknown) {
+
+    public VirtualMachineSpec(String runStrategy, Template template) {
+        this(runStrategy, template, new LinkedHashMap<>());
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Template(ObjectMeta metadata, InstanceSpec spec,
+            @JsonAnySetter @JsonAnyGetter Map<String, Object> unknown) {
+
+        public Template(ObjectMeta metadata, InstanceSpec spec) {
+            this(metadata, spec, new LinkedHashMap<>());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record InstanceSpec(Domain domain, List<Network> networks, List<Volume> volumes, String schedulerName,
+            Map<String, String> nodeSelector, Long terminationGracePeriodSeconds,
+            @JsonAnySetter @JsonAnyGetter Map<String, Object> unknown) {
+
+        public InstanceSpec(Domain domain, List<Network> networks, List<Volume> volumes, String schedulerName,
+                Map<String, String> nodeSelector, Long terminationGracePeriodSeconds) {
+            this(domain, networks, volumes, schedulerName, nodeSelector, terminationGracePeriodSeconds,
+                    new LinkedHashMap<>());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Domain(Cpu cpu, Memory memory, Devices devices,
+            @JsonAnySetter @JsonAnyGetter Map<String, Object> unknown) {
+
+        public Domain(Cpu cpu, Memory memory, Devices devices) {
+            this(cpu, memory, devices, new LinkedHashMap<>());
+        }
+    }
+
+    public record Cpu(Integer cores) {
+    }
+
+    public record Memory(String guest) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Devices(List<Disk> disks, List<Interface> interfaces,
+            @JsonAnySetter @JsonAnyGetter Map<String, Object> unknown) {
+
+        public Devices(List<Disk> disks, List<Interface> interfaces) {
+            this(disks, interfaces, new LinkedHashMap<>());
+        }
+    }
+
+    /** A disk attached to the volume of the same name, on the virtio bus. */
+    public record Disk(String name, DiskTarget disk) {
+
+        public static Disk virtio(String name) {
+            return new Disk(name, new DiskTarget("virtio"));
+        }
+    }
+
+    public record DiskTarget(String bus) {
+    }
+
+    /** The pod network, reached through masquerade (NAT), the binding KubeVirt recommends for it. */
+    public record Interface(String name, Map<String, Object> masquerade) {
+
+        public static Interface masquerade(String name) {
+            return new Interface(name, Map.of());
+        }
+    }
+
+    public record Network(String name, Map<String, Object> pod) {
+
+        public static Network pod(String name) {
+            return new Network(name, Map.of());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Volume(String name, ContainerDisk containerDisk, CloudInitNoCloud cloudInitNoCloud) {
+    }
+
+    public record ContainerDisk(String image) {
+    }
+
+    public record CloudInitNoCloud(String userData) {
+    }
+}

@@ -1,0 +1,176 @@
+package dev.pyfleet.vmpool;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.VMPoolSpec;
+import dev.pyfleet.pythonapp.EffectiveSpec;
+import dev.pyfleet.pythonapp.ProcessCommand;
+import dev.pyfleet.pythonapp.WorkerCount;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/**
+ * The #cloud-config a pool's VMs boot with: it installs the requested Python with uv into /opt/pyfleet/venv, the
+ * pool's packages into it, and a systemd unit per PythonApp on the pool that runs the app as it would run in a Pod
+ * (gunicorn, uvicorn or its command, on its port, as an unprivileged user). A user's own #cloud-config is merged in:
+ * its lists run after ours, its other keys are taken as they are.
+ */
+public final class CloudInitUserData {
+
+    static final String UV_VERSION = "0.9.5";
+    static final String VENV = "/opt/pyfleet/venv";
+    private static final List<String> MERGED_LISTS = List.of("packages", "write_files", "runcmd", "bootcmd");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
+
+    private CloudInitUserData() {
+    }
+
+    /** The systemd unit name of an app, e.g. {@code pyfleet-shop.service}. */
+    public static String unitName(PythonApp app) {
+        return "pyfleet-" + app.getMetadata().getName() + ".service";
+    }
+
+    public static String render(VMPoolSpec.VMTemplate vm, List<PythonApp> apps) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("package_update", true);
+        config.put("packages", new ArrayList<>(List.of("ca-certificates", "curl", "python3", "python3-venv")));
+        List<Map<String, Object>> files = new ArrayList<>();
+        files.add(file("/opt/pyfleet/install-python.sh", "0755", installScript(vm.python())));
+        List<Object> runcmd = new ArrayList<>();
+        runcmd.add(List.of("useradd", "--system", "--create-home", "--home-dir", "/var/lib/pyfleet", "pyfleet"));
+        runcmd.add(List.of("/opt/pyfleet/install-python.sh"));
+        for (PythonApp app : apps) {
+            files.add(file("/etc/systemd/system/" + unitName(app), "0644", unit(app, vm)));
+        }
+        runcmd.add(List.of("systemctl", "daemon-reload"));
+        for (PythonApp app : apps) {
+            runcmd.add(List.of("systemctl", "enable", "--now", unitName(app)));
+        }
+        config.put("write_files", files);
+        config.put("runcmd", runcmd);
+        mergeUserConfig(config, vm.cloudInit());
+        try {
+            return "#cloud-config\n" + YAML.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render cloud-init user-data", e);
+        }
+    }
+
+    static String installScript(VMPoolSpec.PythonSpec python) {
+        StringBuilder script = new StringBuilder("""
+                #!/bin/sh
+                # Installs Python %1$s and the pool's packages into %2$s (written by PyFleet).
+                set -eu
+                python3 -m venv /opt/pyfleet/bootstrap
+                /opt/pyfleet/bootstrap/bin/pip install --no-cache-dir uv==%3$s
+                export UV_PYTHON_INSTALL_DIR=/opt/pyfleet/python
+                /opt/pyfleet/bootstrap/bin/uv python install %1$s
+                /opt/pyfleet/bootstrap/bin/uv venv --python %1$s %2$s
+                """.formatted(python.version(), VENV, UV_VERSION));
+        if (python.packages() != null && !python.packages().isEmpty()) {
+            script.append("/opt/pyfleet/bootstrap/bin/uv pip install --python ").append(VENV).append("/bin/python");
+            // The schema allows no quote in a requirement, so single quotes keep <, > and ! away from the shell.
+            python.packages().forEach(p -> script.append(" '").append(p).append('\''));
+            script.append('\n');
+        }
+        return script.toString();
+    }
+
+    static String unit(PythonApp app, VMPoolSpec.VMTemplate vm) {
+        EffectiveSpec spec = new EffectiveSpec(app.getSpec());
+        int port = spec.port();
+        var guest = new ResourceRequirements(null, Map.of("cpu", new Quantity(String.valueOf(vm.cpu() == null ? 1
+                : vm.cpu())), "memory", new Quantity(vm.memory())), null);
+        int workers = WorkerCount.of(app.getSpec().process() == null ? null : app.getSpec().process().workers(),
+                guest);
+        List<String> command = new ArrayList<>(ProcessCommand.of(app.getSpec(), port, workers));
+        if (!command.isEmpty() && !command.get(0).startsWith("/")) {
+            command.set(0, VENV + "/bin/" + command.get(0));
+        }
+        StringBuilder unit = new StringBuilder();
+        unit.append("[Unit]\n")
+                .append("Description=PyFleet app ").append(app.getMetadata().getNamespace()).append('/')
+                .append(app.getMetadata().getName()).append(" (").append(app.getSpec().image()).append(")\n")
+                .append("After=network-online.target\nWants=network-online.target\n\n")
+                .append("[Service]\nUser=pyfleet\nWorkingDirectory=/var/lib/pyfleet\n")
+                .append(environment("PORT", String.valueOf(port)))
+                .append(environment("PYTHONUNBUFFERED", "1"))
+                .append(environment("WEB_CONCURRENCY", String.valueOf(workers)))
+                .append(environment("PATH", VENV + "/bin:/usr/local/bin:/usr/bin:/bin"));
+        if (app.getSpec().env() != null) {
+            for (EnvVar env : app.getSpec().env()) {
+                if (env.getValue() != null) {
+                    unit.append(environment(env.getName(), env.getValue()));
+                }
+            }
+        }
+        unit.append("ExecStart=").append(String.join(" ", command.stream().map(CloudInitUserData::quoteArg)
+                .toList())).append('\n')
+                .append("Restart=always\nRestartSec=2\n\n[Install]\nWantedBy=multi-user.target\n");
+        return unit.toString();
+    }
+
+    /** systemd quoting: double quotes around the assignment, with \, " and the % specifier escaped. */
+    private static String environment(String name, String value) {
+        return "Environment=\"" + escape(name + "=" + value) + "\"\n";
+    }
+
+    private static String quoteArg(String arg) {
+        return arg.matches("[A-Za-z0-9_./:=@+,-]+") ? arg : "\"" + escape(arg) + "\"";
+    }
+
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("%", "%%").replace("\n", " ");
+    }
+
+    private static Map<String, Object> file(String path, String permissions, String content) {
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("path", path);
+        file.put("permissions", permissions);
+        file.put("content", content);
+        return file;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void mergeUserConfig(Map<String, Object> config, String userData) {
+        if (userData == null || userData.isBlank()) {
+            return;
+        }
+        Map<String, Object> user;
+        try {
+            user = YAML.readValue(userData, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidCloudInitException("vm.cloudInit is not valid YAML: " + e.getOriginalMessage());
+        }
+        if (user == null) {
+            return;
+        }
+        user.forEach((key, value) -> {
+            if (MERGED_LISTS.contains(key) && value instanceof List<?> list) {
+                ((List<Object>) config.computeIfAbsent(key, k -> new ArrayList<>())).addAll(list);
+            } else {
+                config.put(key, value);
+            }
+        });
+    }
+
+    /** The user's cloud-init cannot be merged; reported in the pool's status, never thrown at the reconciler loop. */
+    public static final class InvalidCloudInitException extends RuntimeException {
+        InvalidCloudInitException(String message) {
+            super(message);
+        }
+    }
+}

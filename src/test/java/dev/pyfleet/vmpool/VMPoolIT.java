@@ -1,0 +1,251 @@
+package dev.pyfleet.vmpool;
+
+import static dev.pyfleet.testing.PythonApps.conditionIs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.VMPool;
+import dev.pyfleet.kubevirt.VirtualMachine;
+import dev.pyfleet.status.Conditions;
+import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.ControlPlaneResource;
+import dev.pyfleet.testing.FakeVirtController;
+import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The packaged operator keeps pools of KubeVirt VMs, validated by KubeVirt's real CRDs; a helper plays KubeVirt. */
+@QuarkusIntegrationTest
+@WithTestResource(ControlPlaneResource.class)
+class VMPoolIT {
+
+    static final String POOL = """
+            apiVersion: pyfleet.dev/v1alpha1
+            kind: VMPool
+            metadata: {name: vms}
+            spec:
+              replicas: 3
+              vm:
+                cpu: 2
+                memory: 2Gi
+                image: quay.io/containerdisks/debian:12
+                python: {version: "3.12", packages: ["gunicorn==23.0.0"]}
+              updateStrategy: {type: RollingUpdate, maxUnavailable: 1, progressDeadlineSeconds: 6}
+              scaleDown: {policy: %s}
+            """;
+
+    KubernetesClient client;
+    TestNamespace namespace;
+    FakeVirtController kubeVirt;
+
+    @BeforeEach
+    void setUp() {
+        assumeTrue(ControlPlane.get().kubeVirtInstalled(),
+                "KubeVirt CRDs are not installed: " + ControlPlane.kubeVirtFixtures() + " is absent");
+        client = ControlPlane.get().newClient();
+        namespace = new TestNamespace(client, "vmpool");
+        kubeVirt = new FakeVirtController(client, namespace.name());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (namespace != null) {
+            namespace.close();
+            client.close();
+        }
+    }
+
+    @Test
+    void samplePoolAndItsAppComeBackFromTheApiServerExactlyAsWrittenAndServeThroughAService() throws IOException {
+        List<HasMetadata> sample = client.load(Files.newInputStream(
+                ControlPlane.get().repo().resolve("deploy/samples/legacy-vms.yaml"))).items();
+        sample.forEach(item -> client.resource(item).inNamespace(ns()).create());
+
+        List<VirtualMachine> vms = awaitVms("legacy-vms", list -> list.size() == 3);
+        VMPool pool = client.resources(VMPool.class).inNamespace(ns()).withName("legacy-vms").get();
+        PythonApp app = client.resources(PythonApp.class).inNamespace(ns()).withName("hello-on-vms").get();
+        var desired = PoolVirtualMachines.of(pool, List.of(app), "pyfleet-scheduler");
+        for (VirtualMachine vm : vms) {
+            int ordinal = VMState.ordinal(vm.getMetadata().getName());
+            assertThat(asMap(vm.getSpec())).as("spec of %s", vm.getMetadata().getName())
+                    .isEqualTo(asMap(desired.vm(ordinal).getSpec()));
+            assertThat(vm.getSpec().template().spec().volumes().get(1).cloudInitNoCloud().userData())
+                    .contains("pyfleet-hello-on-vms.service");
+        }
+        vms.forEach(vm -> kubeVirt.run(vm, "kwok-node-" + VMState.ordinal(vm.getMetadata().getName())));
+
+        awaitPool("legacy-vms", conditionOf("Ready", "True"));
+        PythonApps.await(client, ns(), "hello-on-vms", conditionIs("Ready", "True"), 60);
+        Awaitility.await("endpoints of the app's Service").atMost(Duration.ofSeconds(60)).until(() ->
+                client.discovery().v1().endpointSlices().inNamespace(ns())
+                        .withLabel("kubernetes.io/service-name", "hello-on-vms").list().getItems().stream()
+                        .mapToLong(s -> s.getEndpoints() == null ? 0 : s.getEndpoints().size()).sum() == 3);
+        VMPool ready = client.resources(VMPool.class).inNamespace(ns()).withName("legacy-vms").get();
+        assertThat(ready.getStatus().vms()).extracting(dev.pyfleet.api.v1alpha1.VMPoolStatus.VM::node).containsExactlyInAnyOrder(
+                "kwok-node-0", "kwok-node-1", "kwok-node-2");
+        assertThat(ready.getStatus().ready()).isEqualTo("3/3");
+    }
+
+    @ParameterizedTest(name = "scaleDown.policy {0}")
+    @CsvSource({"NewestFirst", "OldestFirst", "UnreadyFirst"})
+    void poolScalesUpAndDownFollowingItsScaleDownPolicy(String policy) throws InterruptedException {
+        client.resource(client.getKubernetesSerialization().unmarshal(POOL.formatted(policy), VMPool.class))
+                .inNamespace(ns()).create();
+        runAll(awaitVms("vms", list -> list.size() == 3));
+        awaitPool("vms", conditionOf("Ready", "True"));
+
+        scale("vms", 5);
+        List<VirtualMachine> five = awaitVms("vms", list -> list.size() == 5);
+        runAll(five);
+        awaitPool("vms", pool -> conditionOf("Ready", "True").test(pool) && pool.getStatus().readyReplicas() == 5);
+        List<String> byAge = five.stream().sorted(Comparator.comparing(
+                (VirtualMachine vm) -> vm.getMetadata().getCreationTimestamp()).thenComparing(vm -> vm.getMetadata()
+                        .getName())).map(vm -> vm.getMetadata().getName()).toList();
+        if (policy.equals("UnreadyFirst")) {
+            kubeVirt.unready(five.stream().filter(vm -> vm.getMetadata().getName().equals("vms-1")).findFirst()
+                    .orElseThrow());
+            awaitPool("vms", pool -> pool.getStatus().readyReplicas() == 4);
+        }
+
+        scale("vms", 2);
+        Set<String> left = awaitVms("vms", list -> list.size() == 2 && list.stream()
+                .allMatch(vm -> vm.getMetadata().getDeletionTimestamp() == null)).stream()
+                .map(vm -> vm.getMetadata().getName()).collect(Collectors.toSet());
+        switch (policy) {
+            case "NewestFirst" -> assertThat(left).containsExactlyInAnyOrderElementsOf(byAge.subList(0, 2));
+            case "OldestFirst" -> assertThat(left).containsExactlyInAnyOrderElementsOf(byAge.subList(3, 5));
+            default -> assertThat(left).doesNotContain("vms-1").hasSize(2);
+        }
+    }
+
+    @Test
+    void templateChangeReplacesOneVmAtATimeAndAVmThatNeverBecomesReadyHaltsTheRollout() {
+        client.resource(client.getKubernetesSerialization().unmarshal(POOL.formatted("NewestFirst"), VMPool.class))
+                .inNamespace(ns()).create();
+        runAll(awaitVms("vms", list -> list.size() == 3));
+        VMPool ready = awaitPool("vms", conditionOf("Ready", "True"));
+        String oldRevision = ready.getStatus().currentRevision();
+
+        // First change: the helper brings every new VM up, and we count how many are ever down at once.
+        editImage("quay.io/containerdisks/debian:12.1");
+        AtomicInteger mostUnavailable = new AtomicInteger();
+        Awaitility.await("rolling update to the new image").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    List<VirtualMachine> vms = kubeVirt.vms("vms");
+                    long up = vms.stream().filter(vm -> vm.getMetadata().getDeletionTimestamp() == null)
+                            .filter(vm -> vm.getStatus() != null && Boolean.TRUE.equals(vm.getStatus().ready()))
+                            .count();
+                    mostUnavailable.accumulateAndGet((int) (3 - up), Math::max);
+                    vms.stream().filter(vm -> vm.getMetadata().getDeletionTimestamp() == null)
+                            .filter(vm -> vm.getStatus() == null).forEach(vm -> kubeVirt.run(vm, "kwok-node-0"));
+                    VMPool pool = client.resources(VMPool.class).inNamespace(ns()).withName("vms").get();
+                    return conditionOf("Ready", "True").test(pool)
+                            && !oldRevision.equals(pool.getStatus().currentRevision());
+                });
+        assertThat(mostUnavailable.get()).isEqualTo(1);
+        String secondRevision = client.resources(VMPool.class).inNamespace(ns()).withName("vms").get().getStatus()
+                .currentRevision();
+
+        // Second change: nobody brings the new VM up; the rollout must stop at it.
+        editImage("quay.io/containerdisks/debian:12.2");
+        VMPool halted = awaitPool("vms", conditionOf("Degraded", "True"));
+        assertThat(Conditions.find(halted.getStatus().conditions(), "Degraded").getReason())
+                .isEqualTo("RolloutHalted");
+        assertThat(Conditions.find(halted.getStatus().conditions(), "Degraded").getMessage())
+                .contains("did not become Ready");
+        List<VirtualMachine> vms = kubeVirt.vms("vms");
+        assertThat(vms).hasSize(3);
+        assertThat(vms).filteredOn(vm -> secondRevision.equals(vm.getMetadata().getLabels()
+                .get("pyfleet.dev/revision"))).hasSize(2)
+                .allMatch(vm -> Boolean.TRUE.equals(vm.getStatus().ready()));
+    }
+
+    @Test
+    void vmThatKeepsFailingToStartIsRecreated() {
+        client.resource(client.getKubernetesSerialization().unmarshal(POOL.formatted("NewestFirst")
+                .replace("  scaleDown", "  autoHealing: {failureThreshold: 2}\n  scaleDown"), VMPool.class))
+                .inNamespace(ns()).create();
+        List<VirtualMachine> vms = awaitVms("vms", list -> list.size() == 3);
+        VirtualMachine failing = vms.get(0);
+        kubeVirt.fail(failing, 2);
+
+        Awaitility.await("recreation of " + failing.getMetadata().getName()).atMost(Duration.ofSeconds(60))
+                .until(() -> kubeVirt.vms("vms").stream().anyMatch(vm -> vm.getMetadata().getName()
+                        .equals(failing.getMetadata().getName())
+                        && !vm.getMetadata().getUid().equals(failing.getMetadata().getUid())));
+        assertThat(client.v1().events().inNamespace(ns()).list().getItems())
+                .anyMatch(e -> "AutoHealing".equals(e.getReason()));
+    }
+
+    private void runAll(List<VirtualMachine> vms) {
+        vms.forEach(vm -> kubeVirt.run(vm, "kwok-node-" + (VMState.ordinal(vm.getMetadata().getName()) % 3)));
+    }
+
+    private void scale(String pool, int replicas) {
+        var result = ControlPlane.get().kubectl("scale", "-n", ns(), "vmpool/" + pool, "--replicas=" + replicas);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    private void editImage(String image) {
+        client.resources(VMPool.class).inNamespace(ns()).withName("vms").edit(pool -> {
+            var vm = pool.getSpec().vm();
+            var spec = pool.getSpec();
+            pool.setSpec(new dev.pyfleet.api.v1alpha1.VMPoolSpec(spec.replicas(),
+                    new dev.pyfleet.api.v1alpha1.VMPoolSpec.VMTemplate(vm.cpu(), vm.memory(), image, vm.python(),
+                            vm.cloudInit(), vm.runStrategy()),
+                    spec.updateStrategy(), spec.scaleDown(), spec.autoHealing(), spec.placement()));
+            return pool;
+        });
+    }
+
+    private List<VirtualMachine> awaitVms(String pool, Predicate<List<VirtualMachine>> condition) {
+        Awaitility.await("VMs of " + pool).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> condition.test(kubeVirt.vms(pool)));
+        return kubeVirt.vms(pool);
+    }
+
+    private VMPool awaitPool(String name, Predicate<VMPool> condition) {
+        return client.resources(VMPool.class).inNamespace(ns()).withName(name)
+                .waitUntilCondition(pool -> pool != null && pool.getStatus() != null && condition.test(pool), 90,
+                        TimeUnit.SECONDS);
+    }
+
+    private static Predicate<VMPool> conditionOf(String type, String status) {
+        return pool -> pool.getStatus() != null && pool.getStatus().conditions() != null
+                && pool.getStatus().conditions().stream()
+                        .anyMatch(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+                && pool.getMetadata().getGeneration().equals(pool.getStatus().observedGeneration());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asMap(Object value) {
+        return client.getKubernetesSerialization().convertValue(value, Map.class);
+    }
+
+    private String ns() {
+        return namespace.name();
+    }
+}
