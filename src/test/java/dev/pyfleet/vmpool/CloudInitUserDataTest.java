@@ -1,0 +1,106 @@
+package dev.pyfleet.vmpool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.VMPoolSpec;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+class CloudInitUserDataTest {
+
+    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    static final VMPoolSpec.VMTemplate VM = new VMPoolSpec.VMTemplate(2, "4Gi", "quay.io/containerdisks/debian:12",
+            new VMPoolSpec.PythonSpec("3.12", List.of("gunicorn==23.0.0", "uvicorn[standard]>=0.30")), null, null);
+
+    static PythonApp app(String name, String process, int port) {
+        return SERIALIZATION.unmarshal("""
+                apiVersion: pyfleet.dev/v1alpha1
+                kind: PythonApp
+                metadata: {name: %s, namespace: demo}
+                spec:
+                  image: ghcr.io/acme/%s:1
+                  python: "3.12"
+                  process: %s
+                  port: %d
+                  env: [{name: GREETING, value: "50%% \\"off\\""}]
+                  runtime: {type: VMPool, poolRef: {name: vms}}
+                """.formatted(name, name, process, port), PythonApp.class);
+    }
+
+    static final List<PythonApp> TWO_APPS = List.of(
+            app("shop", "{type: wsgi, module: \"shop.wsgi:application\"}", 8080),
+            app("api", "{type: asgi, module: \"api.main:app\", workers: 2}", 8000));
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parse(String userData) throws Exception {
+        assertThat(userData).startsWith("#cloud-config\n");
+        return YAML.readValue(userData, Map.class);
+    }
+
+    @Test
+    void userDataInstallsTheRequestedPythonAndPackages() throws Exception {
+        Map<String, Object> config = parse(CloudInitUserData.render(VM, TWO_APPS));
+        @SuppressWarnings("unchecked")
+        var files = (List<Map<String, Object>>) config.get("write_files");
+        String script = (String) files.get(0).get("content");
+        assertThat(files.get(0)).containsEntry("path", "/opt/pyfleet/install-python.sh");
+        assertThat(script).contains("uv python install 3.12", "uv venv --python 3.12 /opt/pyfleet/venv",
+                "'gunicorn==23.0.0' 'uvicorn[standard]>=0.30'");
+    }
+
+    @Test
+    void everyAppGetsASystemdUnitThatRunsItOnItsPortAndIsStarted() throws Exception {
+        Map<String, Object> config = parse(CloudInitUserData.render(VM, TWO_APPS));
+        @SuppressWarnings("unchecked")
+        var files = (List<Map<String, Object>>) config.get("write_files");
+        var units = files.stream().filter(f -> f.get("path").toString().startsWith("/etc/systemd/system/"))
+                .collect(java.util.stream.Collectors.toMap(f -> f.get("path").toString(), f -> f.get("content")
+                        .toString()));
+        assertThat(units.get("/etc/systemd/system/pyfleet-shop.service"))
+                .contains("ExecStart=/opt/pyfleet/venv/bin/gunicorn --bind 0.0.0.0:8080 --workers 5")
+                .contains("Environment=\"PORT=8080\"")
+                .contains("Environment=\"GREETING=50%% \\\"off\\\"\"")
+                .contains("User=pyfleet");
+        assertThat(units.get("/etc/systemd/system/pyfleet-api.service"))
+                .contains("ExecStart=/opt/pyfleet/venv/bin/uvicorn api.main:app --host 0.0.0.0 --port 8000 "
+                        + "--workers 2");
+        assertThat(config.get("runcmd").toString())
+                .contains("[systemctl, enable, --now, pyfleet-shop.service]")
+                .contains("[systemctl, enable, --now, pyfleet-api.service]");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void usersCloudConfigIsMergedAfterOurs() throws Exception {
+        var vm = new VMPoolSpec.VMTemplate(2, "4Gi", "img", VM.python(), """
+                #cloud-config
+                timezone: Europe/Berlin
+                packages: [htop]
+                runcmd:
+                  - [touch, /var/lib/custom-done]
+                """, null);
+        Map<String, Object> config = parse(CloudInitUserData.render(vm, List.of()));
+        assertThat(config).containsEntry("timezone", "Europe/Berlin");
+        assertThat((List<Object>) config.get("packages")).startsWith("ca-certificates").endsWith("htop");
+        assertThat((List<Object>) config.get("runcmd")).last().isEqualTo(List.of("touch", "/var/lib/custom-done"));
+    }
+
+    @Test
+    void brokenUserYamlIsReportedNotThrownAsAnything() {
+        var vm = new VMPoolSpec.VMTemplate(2, "4Gi", "img", VM.python(), "#cloud-config\nruncmd: [unclosed", null);
+        assertThatThrownBy(() -> CloudInitUserData.render(vm, List.of()))
+                .isInstanceOf(CloudInitUserData.InvalidCloudInitException.class)
+                .hasMessageStartingWith("vm.cloudInit is not valid YAML");
+    }
+}
