@@ -21,7 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * JVM, or reused when one is already up in the same state directory (then it is left running). PyFleet's CRDs from
  * {@code crds/} and KubeVirt's from {@code ../shared/fixtures/kubevirt/} are installed before the first test.
  */
-public final class ControlPlane {
+public final class ControlPlane implements AutoCloseable {
 
     private static ControlPlane instance;
 
@@ -32,10 +32,9 @@ public final class ControlPlane {
     private final String version;
     private final boolean kubeVirtInstalled;
 
-    private ControlPlane() {
+    private ControlPlane(Path stateDir, boolean withKubeVirt, boolean shared) {
         repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath().normalize();
-        stateDir = Path.of(System.getProperty("pyfleet.it.stateDir",
-                System.getProperty("java.io.tmpdir") + "/pyfleet-it-" + System.getProperty("user.name")));
+        this.stateDir = stateDir;
         boolean running = cluster("status").exitCode() == 0;
         if (running) {
             log("reusing the control plane in " + stateDir);
@@ -51,22 +50,47 @@ public final class ControlPlane {
         if (startedHere && !Boolean.getBoolean("pyfleet.it.keep")) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster("down"), "control-plane-down"));
         }
-        // Fabric8 reads this system property; so does the operator when a test boots it in this JVM.
-        System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
+        if (shared) {
+            // Fabric8 reads this system property; so does the operator when a test boots it in this JVM.
+            System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
+        }
         try (KubernetesClient client = newClient()) {
             version = client.getKubernetesVersion().getGitVersion();
             log("integration tests talk to kube-apiserver " + version + " at " + client.getMasterUrl());
             installCrds(client, repo.resolve("crds"));
-            kubeVirtInstalled = installKubeVirtCrds(client);
+            kubeVirtInstalled = withKubeVirt && installKubeVirtCrds(client);
         }
     }
 
-    /** The control plane, started on first use. */
+    /** The control plane most tests share, started on first use and stopped when the test JVM exits. */
     public static synchronized ControlPlane get() {
         if (instance == null) {
-            instance = new ControlPlane();
+            instance = new ControlPlane(Path.of(System.getProperty("pyfleet.it.stateDir",
+                    System.getProperty("java.io.tmpdir") + "/pyfleet-it-" + System.getProperty("user.name"))),
+                    true, true);
         }
         return instance;
+    }
+
+    /** A control plane of a test's own, with PyFleet's CRDs only; {@link #close()} stops it. */
+    public static ControlPlane withoutKubeVirt(String name) {
+        return new ControlPlane(Path.of(System.getProperty("java.io.tmpdir"), "pyfleet-it-" + name + "-"
+                + ProcessHandle.current().pid()), false, false);
+    }
+
+    /** Installs KubeVirt's CRDs into this control plane now (for tests that need them to appear later). */
+    public boolean installKubeVirt() {
+        try (KubernetesClient client = newClient()) {
+            return installKubeVirtCrds(client);
+        }
+    }
+
+    /** Stops a control plane this object started; the shared one is left to its shutdown hook. */
+    @Override
+    public void close() {
+        if (this != instance && startedHere) {
+            cluster("down");
+        }
     }
 
     public KubernetesClient newClient() {
