@@ -1,0 +1,68 @@
+package dev.pyfleet.vmpool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.VMPoolSpec;
+import dev.pyfleet.testing.CommandResult;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/** The user-data PyFleet renders passes the schema check of the real cloud-init (hack/cloud-init-schema.sh). */
+class CloudInitSchemaIT {
+
+    static final Path REPO = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath();
+    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    @Test
+    void poolWithTwoAppsAndExtraUserDataIsValidCloudConfig(@TempDir Path dir) throws IOException {
+        var vm = new VMPoolSpec.VMTemplate(2, "4Gi", "quay.io/containerdisks/debian:12",
+                new VMPoolSpec.PythonSpec("3.12", List.of("gunicorn==23.0.0", "uvicorn[standard]>=0.30")), """
+                #cloud-config
+                timezone: Europe/Berlin
+                packages: [htop]
+                runcmd:
+                  - [touch, /var/lib/custom-done]
+                """, null);
+        List<PythonApp> apps = List.of(app("shop", "{type: wsgi, module: \"shop.wsgi:application\"}"),
+                app("api", "{type: asgi, module: \"api.main:app\"}"));
+        Path valid = Files.writeString(dir.resolve("pool.yaml"), CloudInitUserData.render(vm, apps));
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "#cloud-config\npackages: 5\nruncmd: x\n");
+
+        CommandResult good = schema(valid);
+        assumeTrue(good.exitCode() != 3, "the real cloud-init cannot be had here: " + good.output());
+        assertThat(good.exitCode()).as(good.output()).isZero();
+        assertThat(good.output()).contains("Valid cloud-config");
+
+        CommandResult bad = schema(broken);
+        assertThat(bad.exitCode()).as("the tool must reject a broken document: %s", bad.output()).isEqualTo(1);
+        assertThat(bad.output()).contains("is not of type 'array'");
+    }
+
+    private static CommandResult schema(Path file) {
+        return CommandResult.run(List.of("bash", REPO.resolve("hack/cloud-init-schema.sh").toString(),
+                file.toString()), REPO, Map.of());
+    }
+
+    private static PythonApp app(String name, String process) {
+        return SERIALIZATION.unmarshal("""
+                apiVersion: pyfleet.dev/v1alpha1
+                kind: PythonApp
+                metadata: {name: %s, namespace: demo}
+                spec:
+                  image: ghcr.io/acme/%s:1
+                  python: "3.12"
+                  process: %s
+                  runtime: {type: VMPool, poolRef: {name: vms}}
+                """.formatted(name, name, process), PythonApp.class);
+    }
+}
