@@ -27,7 +27,8 @@ cat >&2 <<EOM
     export KUBECONFIG=$KUBECONFIG_PATH
     export PATH=$(dirname "$(command -v kubectl)"):\$PATH   # kubectl of the same version
     kubectl get nodes                       # 3 fake nodes, Ready (KWOK)
-    kubectl get pyfleet                     # the samples: hello-wsgi, and hello-asgi once hello-wsgi is Ready
+    kubectl get pyfleet                     # hello-wsgi, hello-asgi (once hello-wsgi is Ready), legacy-vms
+    kubectl describe vmpool/legacy-vms      # KubeVirtAvailable=False: this control plane has no KubeVirt
     kubectl get pods,svc,pdb -l app.kubernetes.io/managed-by=pyfleet
     kubectl scale pythonapp/hello-wsgi --replicas=5
     kubectl patch pythonapp/hello-wsgi --type=merge -p '{"spec":{"image":"ghcr.io/pyfleet/examples/hello-wsgi:1.1.0"}}'

@@ -27,6 +27,10 @@ public class EventRecorder {
         this.client = client;
     }
 
+    public void record(HasMetadata about, boolean warning, String reason, String message) {
+        record(about, warning ? "Warning" : "Normal", reason, message);
+    }
+
     public void normal(HasMetadata about, String reason, String message) {
         record(about, "Normal", reason, message);
     }

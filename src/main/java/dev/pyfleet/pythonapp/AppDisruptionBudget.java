@@ -25,11 +25,7 @@ public final class AppDisruptionBudget {
         IntOrString minAvailable = maxUnavailable != null ? null
                 : budget != null && budget.minAvailable() != null ? budget.minAvailable() : new IntOrString(1);
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(app.getMetadata().getName())
-                .withNamespace(app.getMetadata().getNamespace())
-                .withLabels(AppLabels.of(app))
-                .endMetadata()
+                .withMetadata(AppLabels.ownedMetadata(app))
                 .withNewSpec()
                 .withNewSelector().withMatchLabels(AppLabels.selector(app)).endSelector()
                 .withMinAvailable(minAvailable)

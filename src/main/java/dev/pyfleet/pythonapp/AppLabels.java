@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /** The labels PyFleet puts on everything an app owns, and the selector that finds its Pods. */
 public final class AppLabels {
@@ -26,6 +28,12 @@ public final class AppLabels {
         labels.put(MANAGED_BY, MANAGER);
         labels.put(APP, app.getMetadata().getName());
         return labels;
+    }
+
+    /** Name, namespace and labels of an object the app owns under its own name (its Service, its budget). */
+    public static ObjectMeta ownedMetadata(PythonApp app) {
+        return new ObjectMetaBuilder().withName(app.getMetadata().getName())
+                .withNamespace(app.getMetadata().getNamespace()).withLabels(of(app)).build();
     }
 
     /** The labels that select exactly the app's Pods, whatever their revision. */

@@ -1,22 +1,15 @@
 package dev.pyfleet.pythonapp;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.pyfleet.api.v1alpha1.HealthCheckSpec;
 import dev.pyfleet.api.v1alpha1.PlacementSpec;
 import dev.pyfleet.api.v1alpha1.ProcessSpec;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.PythonAppSpec;
+import dev.pyfleet.status.TemplateRevision;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -41,9 +34,6 @@ public final class AppPodTemplate {
     public static final String STRATEGY_ANNOTATION = "pyfleet.dev/placement-strategy";
     public static final String MAX_PER_NODE_ANNOTATION = "pyfleet.dev/max-per-node";
 
-    private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-
     private final PythonApp app;
     private final PodTemplateSpec template;
     private final String revision;
@@ -56,7 +46,7 @@ public final class AppPodTemplate {
 
     public static AppPodTemplate of(PythonApp app, String schedulerName) {
         PodTemplateSpec template = buildTemplate(app, schedulerName);
-        return new AppPodTemplate(app, template, hash(template));
+        return new AppPodTemplate(app, template, TemplateRevision.of(template));
     }
 
     /** Ten hex digits of the template's hash, e.g. {@code 7c9f0a12be}. */
@@ -167,16 +157,6 @@ public final class AppPodTemplate {
         return check == null
                 ? new ProbeBuilder().withNewTcpSocket().withPort(port).endTcpSocket()
                 : new ProbeBuilder().withNewHttpGet().withPath(check.path()).withPort(port).endHttpGet();
-    }
-
-    private static String hash(PodTemplateSpec template) {
-        try {
-            byte[] json = CANONICAL_JSON.writeValueAsString(template).getBytes(StandardCharsets.UTF_8);
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
-            return HexFormat.of().formatHex(digest).substring(0, 10);
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot hash the Pod template", e);
-        }
     }
 
     private static String blankToNull(String value) {

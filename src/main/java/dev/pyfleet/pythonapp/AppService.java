@@ -20,11 +20,7 @@ public final class AppService {
         EffectiveSpec spec = new EffectiveSpec(app.getSpec());
         boolean onPool = spec.runtime() == RuntimeSpec.Type.VMPool;
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(app.getMetadata().getName())
-                .withNamespace(app.getMetadata().getNamespace())
-                .withLabels(AppLabels.of(app))
-                .endMetadata()
+                .withMetadata(AppLabels.ownedMetadata(app))
                 .withNewSpec()
                 .withType(spec.serviceType().name())
                 .withSelector(onPool ? PoolLabels.selector(app.getSpec().runtime().poolRef().name())

@@ -121,13 +121,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                 Objects.requireNonNullElse(app.getMetadata().getGeneration(), 0L), AppLabels.selectorString(app),
                 template.revision(), bounds, spec.progressDeadlineSeconds(), states, plan, dependencies, previous,
                 now));
-        report.events().forEach(e -> {
-            if (e.warning()) {
-                events.warning(app, e.reason(), e.message());
-            } else {
-                events.normal(app, e.reason(), e.message());
-            }
-        });
+        report.events().forEach(e -> events.record(app, e.warning(), e.reason(), e.message()));
 
         UpdateControl<PythonApp> control;
         if (report.status().equals(previous)) {

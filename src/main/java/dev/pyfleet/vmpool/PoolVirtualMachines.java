@@ -1,17 +1,9 @@
 package dev.pyfleet.vmpool;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.pyfleet.api.v1alpha1.PlacementSpec;
 import dev.pyfleet.api.v1alpha1.PythonApp;
@@ -24,6 +16,7 @@ import dev.pyfleet.kubevirt.VirtualMachineSpec.CloudInitNoCloud;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.Disk;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.Volume;
 import dev.pyfleet.pythonapp.AppLabels;
+import dev.pyfleet.status.TemplateRevision;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
@@ -37,9 +30,6 @@ public final class PoolVirtualMachines {
     public static final String GUEST_CPU_ANNOTATION = "pyfleet.dev/guest-cpu";
     public static final String GUEST_MEMORY_ANNOTATION = "pyfleet.dev/guest-memory";
     public static final String REVISION = AppLabels.REVISION;
-
-    private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final VMPool pool;
     private final VirtualMachineSpec spec;
@@ -55,7 +45,7 @@ public final class PoolVirtualMachines {
     public static PoolVirtualMachines of(VMPool pool, List<PythonApp> apps, String schedulerName) {
         List<PythonApp> sorted = apps.stream().sorted(Comparator.comparing(a -> a.getMetadata().getName())).toList();
         VirtualMachineSpec spec = spec(pool, sorted, schedulerName);
-        return new PoolVirtualMachines(pool, spec, hash(spec));
+        return new PoolVirtualMachines(pool, spec, TemplateRevision.of(spec));
     }
 
     public String revision() {
@@ -109,14 +99,5 @@ public final class PoolVirtualMachines {
                 List.of(VirtualMachineSpec.Network.pod("default")), volumes, schedulerName, null, 180L);
         String runStrategy = vm.runStrategy() == null ? "Always" : vm.runStrategy().name();
         return new VirtualMachineSpec(runStrategy, new VirtualMachineSpec.Template(metadata, instance));
-    }
-
-    private static String hash(VirtualMachineSpec spec) {
-        try {
-            byte[] json = CANONICAL_JSON.writeValueAsString(spec).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 10);
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot hash the VM template", e);
-        }
     }
 }

@@ -113,13 +113,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         PoolStatusReport.Result report = PoolStatusReport.of(new PoolStatusReport.Observation(generation,
                 PoolLabels.selectorString(pool), revision, replicas, deadline, vms, nodes, plan, blocked,
                 pool.getStatus(), now));
-        report.events().forEach(e -> {
-            if (e.warning()) {
-                events.warning(pool, e.reason(), e.message());
-            } else {
-                events.normal(pool, e.reason(), e.message());
-            }
-        });
+        report.events().forEach(e -> events.record(pool, e.warning(), e.reason(), e.message()));
         UpdateControl<VMPool> control = patch(pool, report.status());
         nextCheck(report.status(), vms, deadline, now).ifPresent(control::rescheduleAfter);
         return control;

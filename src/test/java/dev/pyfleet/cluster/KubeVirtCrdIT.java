@@ -2,7 +2,6 @@ package dev.pyfleet.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +29,7 @@ class KubeVirtCrdIT {
 
     @BeforeAll
     static void setUp() {
-        assumeTrue(ControlPlane.get().kubeVirtInstalled(),
-                "KubeVirt CRDs are not installed: " + ControlPlane.kubeVirtFixtures() + " is absent");
+        ControlPlane.assumeKubeVirt();
         client = ControlPlane.get().newClient();
         namespace = new TestNamespace(client, "kubevirt");
     }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
@@ -112,6 +114,12 @@ public final class ControlPlane implements AutoCloseable {
 
     public boolean kubeVirtInstalled() {
         return kubeVirtInstalled;
+    }
+
+    /** Skips the calling test, saying why, where KubeVirt's CRDs could not be installed. */
+    public static void assumeKubeVirt() {
+        Assumptions.assumeTrue(get().kubeVirtInstalled(),
+                "KubeVirt CRDs are not installed: " + kubeVirtFixtures() + " is absent");
     }
 
     public static Path kubeVirtFixtures() {

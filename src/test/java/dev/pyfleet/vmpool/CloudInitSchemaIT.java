@@ -15,13 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
 import dev.pyfleet.testing.CommandResult;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /** The user-data PyFleet renders passes the schema check of the real cloud-init (hack/cloud-init-schema.sh). */
 class CloudInitSchemaIT {
 
     static final Path REPO = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath();
-    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     @Test
     void poolWithTwoAppsAndExtraUserDataIsValidCloudConfig(@TempDir Path dir) throws IOException {
@@ -33,8 +31,9 @@ class CloudInitSchemaIT {
                 runcmd:
                   - [touch, /var/lib/custom-done]
                 """, null);
-        List<PythonApp> apps = List.of(app("shop", "{type: wsgi, module: \"shop.wsgi:application\"}"),
-                app("api", "{type: asgi, module: \"api.main:app\"}"));
+        List<PythonApp> apps = List.of(
+                PoolFixtures.app("shop", "{type: wsgi, module: \"shop.wsgi:application\"}", 8080),
+                PoolFixtures.app("api", "{type: asgi, module: \"api.main:app\"}", 8000));
         Path valid = Files.writeString(dir.resolve("pool.yaml"), CloudInitUserData.render(vm, apps));
         Path broken = Files.writeString(dir.resolve("broken.yaml"), "#cloud-config\npackages: 5\nruncmd: x\n");
 
@@ -51,18 +50,5 @@ class CloudInitSchemaIT {
     private static CommandResult schema(Path file) {
         return CommandResult.run(List.of("bash", REPO.resolve("hack/cloud-init-schema.sh").toString(),
                 file.toString()), REPO, Map.of());
-    }
-
-    private static PythonApp app(String name, String process) {
-        return SERIALIZATION.unmarshal("""
-                apiVersion: pyfleet.dev/v1alpha1
-                kind: PythonApp
-                metadata: {name: %s, namespace: demo}
-                spec:
-                  image: ghcr.io/acme/%s:1
-                  python: "3.12"
-                  process: %s
-                  runtime: {type: VMPool, poolRef: {name: vms}}
-                """.formatted(name, name, process), PythonApp.class);
     }
 }

@@ -13,34 +13,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 class CloudInitUserDataTest {
 
-    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static final VMPoolSpec.VMTemplate VM = new VMPoolSpec.VMTemplate(2, "4Gi", "quay.io/containerdisks/debian:12",
             new VMPoolSpec.PythonSpec("3.12", List.of("gunicorn==23.0.0", "uvicorn[standard]>=0.30")), null, null);
 
-    static PythonApp app(String name, String process, int port) {
-        return SERIALIZATION.unmarshal("""
-                apiVersion: pyfleet.dev/v1alpha1
-                kind: PythonApp
-                metadata: {name: %s, namespace: demo}
-                spec:
-                  image: ghcr.io/acme/%s:1
-                  python: "3.12"
-                  process: %s
-                  port: %d
-                  env: [{name: GREETING, value: "50%% \\"off\\""}]
-                  runtime: {type: VMPool, poolRef: {name: vms}}
-                """.formatted(name, name, process, port), PythonApp.class);
-    }
-
     static final List<PythonApp> TWO_APPS = List.of(
-            app("shop", "{type: wsgi, module: \"shop.wsgi:application\"}", 8080),
-            app("api", "{type: asgi, module: \"api.main:app\", workers: 2}", 8000));
+            PoolFixtures.app("shop", "{type: wsgi, module: \"shop.wsgi:application\"}", 8080),
+            PoolFixtures.app("api", "{type: asgi, module: \"api.main:app\", workers: 2}", 8000));
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> parse(String userData) throws Exception {

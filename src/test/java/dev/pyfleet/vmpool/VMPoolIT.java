@@ -2,7 +2,6 @@ package dev.pyfleet.vmpool;
 
 import static dev.pyfleet.testing.PythonApps.conditionIs;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,8 +62,7 @@ class VMPoolIT {
 
     @BeforeEach
     void setUp() {
-        assumeTrue(ControlPlane.get().kubeVirtInstalled(),
-                "KubeVirt CRDs are not installed: " + ControlPlane.kubeVirtFixtures() + " is absent");
+        ControlPlane.assumeKubeVirt();
         client = ControlPlane.get().newClient();
         namespace = new TestNamespace(client, "vmpool");
         kubeVirt = new FakeVirtController(client, namespace.name());

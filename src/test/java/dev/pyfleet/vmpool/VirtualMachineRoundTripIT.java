@@ -1,7 +1,6 @@
 package dev.pyfleet.vmpool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +29,7 @@ class VirtualMachineRoundTripIT {
 
     @BeforeAll
     static void setUp() {
-        assumeTrue(ControlPlane.get().kubeVirtInstalled(),
-                "KubeVirt CRDs are not installed: " + ControlPlane.kubeVirtFixtures() + " is absent");
+        ControlPlane.assumeKubeVirt();
         client = ControlPlane.get().newClient();
         namespace = new TestNamespace(client, "vm-roundtrip");
     }
