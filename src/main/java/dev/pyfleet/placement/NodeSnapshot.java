@@ -1,0 +1,25 @@
+package dev.pyfleet.placement;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One node as placement sees it: what it offers, what bound and assumed pods already take, what is measured in use
+ * (when metrics.k8s.io serves it), taints, labels, and how many pods of each app run on it.
+ *
+ * @param appPods pods per app key (see {@link PodRequest#app()}), bound and assumed
+ */
+public record NodeSnapshot(String name, Resources allocatable, Resources requested, Optional<Resources> usage,
+        List<Taint> taints, Map<String, String> labels, boolean unschedulable, Map<String, Integer> appPods) {
+
+    public Resources free() {
+        return new Resources(allocatable.cpuMilli() - requested.cpuMilli(),
+                allocatable.memoryBytes() - requested.memoryBytes(), allocatable.pods() - requested.pods(),
+                allocatable.gpus() - requested.gpus());
+    }
+
+    public int podsOf(String app) {
+        return app == null ? 0 : appPods.getOrDefault(app, 0);
+    }
+}
