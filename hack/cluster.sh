@@ -11,13 +11,15 @@
 # Env: PYFLEET_STATE_DIR        runtime state: certs, data, logs, pids (default /tmp/pyfleet-cluster-$UID)
 #      PYFLEET_CACHE_DIR        where the built binaries are cached (see hack/build-control-plane.sh)
 #      PYFLEET_SCHEDULER_CONFIG KubeSchedulerConfiguration template for pyfleet-scheduler (default
-#                               hack/pyfleet-scheduler.yaml); @KUBECONFIG@ is replaced by the kubeconfig path
+#                               hack/pyfleet-scheduler.yaml); @KUBECONFIG@ is replaced by the kubeconfig path,
+#                               @EXTENDER_URL@ by PYFLEET_EXTENDER_URL (hack/pyfleet-scheduler-extender.yaml uses it)
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE_DIR="${PYFLEET_STATE_DIR:-${TMPDIR:-/tmp}/pyfleet-cluster-$(id -u)}"
 KUBECONFIG_PATH="$STATE_DIR/kubeconfig"
 SCHEDULER_TEMPLATE="${PYFLEET_SCHEDULER_CONFIG:-$HACK_DIR/pyfleet-scheduler.yaml}"
+EXTENDER_URL="${PYFLEET_EXTENDER_URL:-http://127.0.0.1:8080/scheduler}"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler pyfleet-scheduler kwok)
 
 NODES=3 NODE_CPU=8 NODE_MEMORY=32Gi NODE_PODS=110 NODE_GPUS=0 NODE_PREFIX=kwok-node
@@ -142,7 +144,8 @@ leaderElection:
   leaderElect: false
 EOF
   [[ -f "$SCHEDULER_TEMPLATE" ]] || fail "scheduler configuration $SCHEDULER_TEMPLATE does not exist"
-  sed "s|@KUBECONFIG@|$KUBECONFIG_PATH|g" "$SCHEDULER_TEMPLATE" >"$STATE_DIR/pyfleet-scheduler.yaml"
+  sed -e "s|@KUBECONFIG@|$KUBECONFIG_PATH|g" -e "s|@EXTENDER_URL@|$EXTENDER_URL|g" "$SCHEDULER_TEMPLATE" \
+    >"$STATE_DIR/pyfleet-scheduler.yaml"
 }
 
 start_pyfleet_scheduler() {

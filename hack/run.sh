@@ -7,6 +7,9 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CLUSTER="$REPO/hack/cluster.sh"
 HTTP_PORT="${PYFLEET_HTTP_PORT:-8080}"
 
+# pyfleet-scheduler calls the operator's extender; until the operator listens, ignorable lets it schedule alone.
+export PYFLEET_SCHEDULER_CONFIG="${PYFLEET_SCHEDULER_CONFIG:-$REPO/hack/pyfleet-scheduler-extender.yaml}"
+export PYFLEET_EXTENDER_URL="http://127.0.0.1:$HTTP_PORT/scheduler"
 "$CLUSTER" up --nodes "${PYFLEET_NODES:-3}"
 trap '"$CLUSTER" down' EXIT
 KUBECONFIG_PATH="$("$CLUSTER" kubeconfig)"

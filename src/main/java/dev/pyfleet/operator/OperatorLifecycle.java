@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.pyfleet.extender.ClusterView;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.javaoperatorsdk.operator.Operator;
@@ -29,12 +30,15 @@ public class OperatorLifecycle {
 
     private final KubernetesClient client;
     private final Operator operator;
+    private final ClusterView clusterView;
     private final Duration apiServerTimeout;
     private volatile boolean started;
 
-    OperatorLifecycle(KubernetesClient client, Operator operator, OperatorSettings settings) {
+    OperatorLifecycle(KubernetesClient client, Operator operator, OperatorSettings settings,
+            ClusterView clusterView) {
         this.client = client;
         this.operator = operator;
+        this.clusterView = clusterView;
         this.apiServerTimeout = settings.apiServer().startupTimeout();
     }
 
@@ -48,6 +52,7 @@ public class OperatorLifecycle {
             return;
         }
         LOG.infof("Connected to Kubernetes %s at %s", version.getGitVersion(), client.getConfiguration().getMasterUrl());
+        clusterView.start();
         operator.start();
         started = true;
     }
@@ -55,6 +60,7 @@ public class OperatorLifecycle {
     void onStop(@Observes ShutdownEvent event) {
         if (started) {
             operator.stop();
+            clusterView.stop();
         }
     }
 

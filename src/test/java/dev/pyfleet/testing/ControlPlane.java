@@ -33,16 +33,19 @@ public final class ControlPlane implements AutoCloseable {
     private final boolean startedHere;
     private final String version;
     private final boolean kubeVirtInstalled;
+    private final Map<String, String> env;
 
-    private ControlPlane(Path stateDir, boolean withKubeVirt, boolean shared) {
+    private ControlPlane(Path stateDir, boolean withKubeVirt, boolean shared, Map<String, String> env,
+            String... upOptions) {
         repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath().normalize();
         this.stateDir = stateDir;
+        this.env = env;
         boolean running = cluster("status").exitCode() == 0;
         if (running) {
             log("reusing the control plane in " + stateDir);
         } else {
             log("starting the control plane in " + stateDir + " (hack/cluster.sh up)");
-            CommandResult up = cluster("up");
+            CommandResult up = cluster(Stream.concat(Stream.of("up"), Stream.of(upOptions)).toArray(String[]::new));
             if (up.exitCode() != 0) {
                 throw new IllegalStateException("hack/cluster.sh up failed:\n" + up.output());
             }
@@ -69,15 +72,23 @@ public final class ControlPlane implements AutoCloseable {
         if (instance == null) {
             instance = new ControlPlane(Path.of(System.getProperty("pyfleet.it.stateDir",
                     System.getProperty("java.io.tmpdir") + "/pyfleet-it-" + System.getProperty("user.name"))),
-                    true, true);
+                    true, true, Map.of());
         }
         return instance;
     }
 
     /** A control plane of a test's own, with PyFleet's CRDs only; {@link #close()} stops it. */
     public static ControlPlane withoutKubeVirt(String name) {
+        return dedicated(name, Map.of());
+    }
+
+    /**
+     * A control plane of a test's own, with PyFleet's CRDs only, started with the given hack/cluster.sh environment
+     * (e.g. PYFLEET_SCHEDULER_CONFIG) and `up` options (e.g. --nodes 3 --cpu 4); {@link #close()} stops it.
+     */
+    public static ControlPlane dedicated(String name, Map<String, String> env, String... upOptions) {
         return new ControlPlane(Path.of(System.getProperty("java.io.tmpdir"), "pyfleet-it-" + name + "-"
-                + ProcessHandle.current().pid()), false, false);
+                + ProcessHandle.current().pid()), false, false, env, upOptions);
     }
 
     /** Installs KubeVirt's CRDs into this control plane now (for tests that need them to appear later). */
@@ -120,6 +131,11 @@ public final class ControlPlane implements AutoCloseable {
     public static void assumeKubeVirt() {
         Assumptions.assumeTrue(get().kubeVirtInstalled(),
                 "KubeVirt CRDs are not installed: " + kubeVirtFixtures() + " is absent");
+    }
+
+    /** A path inside the repository. */
+    public static Path repoPath(String relative) {
+        return Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath().normalize().resolve(relative);
     }
 
     public static Path kubeVirtFixtures() {
@@ -209,7 +225,9 @@ public final class ControlPlane implements AutoCloseable {
     private CommandResult cluster(String... args) {
         List<String> command = Stream.concat(Stream.of("bash", repo.resolve("hack/cluster.sh").toString()),
                 Stream.of(args)).toList();
-        return CommandResult.run(command, repo, Map.of("PYFLEET_STATE_DIR", stateDir.toString()));
+        Map<String, String> environment = new java.util.HashMap<>(env);
+        environment.put("PYFLEET_STATE_DIR", stateDir.toString());
+        return CommandResult.run(command, repo, environment);
     }
 
     private static String repoRelative(Path file) {

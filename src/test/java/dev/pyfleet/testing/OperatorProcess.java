@@ -16,12 +16,12 @@ public final class OperatorProcess implements AutoCloseable {
     private final int port;
 
     public OperatorProcess(Path kubeconfig) {
+        this(kubeconfig, freePort());
+    }
+
+    public OperatorProcess(Path kubeconfig, int port) {
         Path repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath();
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.port = port;
         try {
             log = Files.createTempFile("pyfleet-operator-", ".log");
             process = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
@@ -31,6 +31,45 @@ public final class OperatorProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the operator reports ready on /q/health/ready. */
+    public void awaitReady(java.time.Duration timeout) {
+        var http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the operator exited:\n" + log());
+            }
+            try {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("the operator did not become ready within " + timeout + ":\n" + log());
     }
 
     public int port() {

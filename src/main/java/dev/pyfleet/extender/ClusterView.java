@@ -1,0 +1,188 @@
+package dev.pyfleet.extender;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.pyfleet.placement.NodeSnapshot;
+import dev.pyfleet.placement.PodRequest;
+import dev.pyfleet.placement.Resources;
+import dev.pyfleet.placement.Taint;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * The extender's own view of the cluster (it is nodeCacheCapable): nodes and pods from informers, measured usage
+ * from metrics.k8s.io when it is served, and pods the extender placed that are not yet seen bound ("assumed"), so
+ * that a burst of pods cannot fill a node twice over.
+ */
+@ApplicationScoped
+public class ClusterView {
+
+    static final Duration ASSUME_FOR = Duration.ofSeconds(30);
+    static final Duration USAGE_EVERY = Duration.ofSeconds(15);
+    private static final Logger LOG = Logger.getLogger(ClusterView.class);
+    private static final String BY_NODE = "node";
+
+    private final KubernetesClient client;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
+    private volatile Map<String, Resources> usage = Map.of();
+    private SharedIndexInformer<Node> nodes;
+    private SharedIndexInformer<Pod> pods;
+    private ScheduledExecutorService usagePoller;
+
+    /** A pod placed on a node by this extender and not yet seen bound there. */
+    record Assumed(String node, PodRequest pod, Instant until) {
+    }
+
+    ClusterView(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public synchronized void start() {
+        if (nodes != null) {
+            return;
+        }
+        nodes = client.nodes().inform();
+        pods = client.pods().inAnyNamespace().runnableInformer(0);
+        pods.addIndexers(Map.of(BY_NODE, pod -> pod.getSpec().getNodeName() == null ? List.of()
+                : List.of(pod.getSpec().getNodeName())));
+        pods.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                forgetIfBound(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod pod) {
+                forgetIfBound(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                assumed.remove(pod.getMetadata().getUid());
+            }
+        });
+        pods.run();
+        usagePoller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-usage"));
+        usagePoller.scheduleWithFixedDelay(this::pollUsage, 0, USAGE_EVERY.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public synchronized void stop() {
+        if (usagePoller != null) {
+            usagePoller.shutdownNow();
+        }
+        if (pods != null) {
+            pods.stop();
+            nodes.stop();
+        }
+    }
+
+    public boolean synced() {
+        return nodes != null && nodes.hasSynced() && pods.hasSynced();
+    }
+
+    /** Snapshots of the named nodes that exist; bound and assumed pods count towards what they have requested. */
+    public List<NodeSnapshot> snapshot(Collection<String> names) {
+        Instant now = clock.instant();
+        assumed.values().removeIf(a -> a.until().isBefore(now));
+        Map<String, List<Assumed>> assumedByNode = new HashMap<>();
+        assumed.values().forEach(a -> assumedByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).add(a));
+        List<NodeSnapshot> snapshots = new ArrayList<>(names.size());
+        for (String name : names) {
+            Node node = nodes.getIndexer().getByKey(name);
+            if (node != null) {
+                snapshots.add(snapshot(node, assumedByNode.getOrDefault(name, List.of())));
+            }
+        }
+        return snapshots;
+    }
+
+    /** Counts the pod on the node until the pod is seen bound (anywhere) or {@link #ASSUME_FOR} passes. */
+    public void assume(String podUid, PodRequest pod, String node) {
+        if (podUid != null) {
+            assumed.put(podUid, new Assumed(node, pod, clock.instant().plus(ASSUME_FOR)));
+        }
+    }
+
+    int assumedCount() {
+        return assumed.size();
+    }
+
+    private NodeSnapshot snapshot(Node node, List<Assumed> assumedHere) {
+        String name = node.getMetadata().getName();
+        Resources requested = Resources.NONE;
+        Map<String, Integer> appPods = new HashMap<>();
+        for (Pod pod : pods.getIndexer().byIndex(BY_NODE, name)) {
+            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+                continue;
+            }
+            requested = requested.plus(PodRequests.resources(pod));
+            String app = PodRequests.appKey(pod);
+            if (app != null) {
+                appPods.merge(app, 1, Integer::sum);
+            }
+        }
+        for (Assumed a : assumedHere) {
+            requested = requested.plus(a.pod().request());
+            if (a.pod().app() != null) {
+                appPods.merge(a.pod().app(), 1, Integer::sum);
+            }
+        }
+        Map<String, Quantity> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
+                ? Map.of() : node.getStatus().getAllocatable();
+        Resources offers = new Resources(PodRequests.milli(allocatable.get("cpu")),
+                PodRequests.bytes(allocatable.get("memory")), PodRequests.bytes(allocatable.get("pods")),
+                PodRequests.bytes(allocatable.get(PodRequests.GPU)));
+        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
+                : node.getSpec().getTaints().stream().map(t -> new Taint(t.getKey(), t.getValue(), t.getEffect()))
+                        .toList();
+        boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+        return new NodeSnapshot(name, offers, requested, Optional.ofNullable(usage.get(name)), taints,
+                node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels(), unschedulable,
+                appPods);
+    }
+
+    private void forgetIfBound(Pod pod) {
+        if (pod.getSpec().getNodeName() != null) {
+            assumed.remove(pod.getMetadata().getUid());
+        }
+    }
+
+    /** metrics.k8s.io is optional: where it is not served, LoadAware falls back to requests. */
+    private void pollUsage() {
+        try {
+            Map<String, Resources> measured = new HashMap<>();
+            client.top().nodes().metrics().getItems().forEach(m -> measured.put(m.getMetadata().getName(),
+                    new Resources(PodRequests.milli(m.getUsage().get("cpu")),
+                            PodRequests.bytes(m.getUsage().get("memory")), 0, 0)));
+            usage = Map.copyOf(measured);
+        } catch (RuntimeException e) {
+            if (!usage.isEmpty()) {
+                LOG.infof("node usage from metrics.k8s.io is no longer available (%s); using requests",
+                        e.getMessage());
+            }
+            usage = Map.of();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.pyfleet.extender;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pyfleet.placement.PodRequest;
+import dev.pyfleet.placement.Resources;
+import dev.pyfleet.placement.Strategy;
+import dev.pyfleet.placement.Toleration;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+
+/** Converts a Pod into what placement needs; the only place that reads PyFleet's labels and annotations on Pods. */
+public final class PodRequests {
+
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String APP = "pyfleet.dev/app";
+    static final String POOL = "pyfleet.dev/pool";
+    static final String STRATEGY = "pyfleet.dev/placement-strategy";
+    static final String MAX_PER_NODE = "pyfleet.dev/max-per-node";
+    static final String GUEST_CPU = "pyfleet.dev/guest-cpu";
+    static final String GUEST_MEMORY = "pyfleet.dev/guest-memory";
+    static final String GPU = "nvidia.com/gpu";
+
+    private PodRequests() {
+    }
+
+    /** PyFleet's own Pods and VM launcher pods; every other pod passes the extender untouched. */
+    public static boolean isPyFleets(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return labels != null && "pyfleet".equals(labels.get(MANAGED_BY))
+                && (labels.containsKey(APP) || labels.containsKey(POOL));
+    }
+
+    public static PodRequest of(Pod pod) {
+        Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
+        var spec = pod.getSpec();
+        List<Toleration> tolerations = spec.getTolerations() == null ? List.of() : spec.getTolerations().stream()
+                .map(t -> new Toleration(t.getKey(), t.getOperator() == null ? "Equal" : t.getOperator(),
+                        t.getValue(), t.getEffect())).toList();
+        int maxPerNode = parseInt(annotations.get(MAX_PER_NODE));
+        return new PodRequest(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), resources(pod),
+                appKey(pod), Strategy.parse(annotations.get(STRATEGY), Strategy.Balanced), maxPerNode, tolerations,
+                spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector());
+    }
+
+    /** The app or pool a pod belongs to, namespaced, e.g. {@code demo/shop}; null for other pods. */
+    public static String appKey(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        if (labels == null) {
+            return null;
+        }
+        String app = labels.getOrDefault(APP, labels.get(POOL));
+        return app == null ? null : pod.getMetadata().getNamespace() + "/" + app;
+    }
+
+    /**
+     * What the pod takes from a node, as kube-scheduler counts it (the larger of the containers' sum and the
+     * largest init container, plus overhead); for a VM's launcher pod at least the guest's size, which the launcher's
+     * own small CPU request understates.
+     */
+    public static Resources resources(Pod pod) {
+        var spec = pod.getSpec();
+        long cpu = 0;
+        long memory = 0;
+        long gpus = 0;
+        for (Container c : Optional.ofNullable(spec.getContainers()).orElse(List.of())) {
+            cpu += milli(request(c, "cpu"));
+            memory += bytes(request(c, "memory"));
+            gpus += bytes(request(c, GPU));
+        }
+        for (Container c : Optional.ofNullable(spec.getInitContainers()).orElse(List.of())) {
+            cpu = Math.max(cpu, milli(request(c, "cpu")));
+            memory = Math.max(memory, bytes(request(c, "memory")));
+            gpus = Math.max(gpus, bytes(request(c, GPU)));
+        }
+        if (spec.getOverhead() != null) {
+            cpu += milli(spec.getOverhead().get("cpu"));
+            memory += bytes(spec.getOverhead().get("memory"));
+        }
+        Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
+        if (annotations.containsKey(GUEST_CPU)) {
+            cpu = Math.max(cpu, milli(new Quantity(annotations.get(GUEST_CPU))));
+        }
+        if (annotations.containsKey(GUEST_MEMORY)) {
+            memory = Math.max(memory, bytes(new Quantity(annotations.get(GUEST_MEMORY))));
+        }
+        return new Resources(cpu, memory, 1, gpus);
+    }
+
+    private static Quantity request(Container container, String resource) {
+        var resources = container.getResources();
+        if (resources == null) {
+            return null;
+        }
+        if (resources.getRequests() != null && resources.getRequests().containsKey(resource)) {
+            return resources.getRequests().get(resource);
+        }
+        // As in Kubernetes, a limit without a request is the request.
+        return resources.getLimits() == null ? null : resources.getLimits().get(resource);
+    }
+
+    static long milli(Quantity quantity) {
+        return quantity == null ? 0 : Quantity.getAmountInBytes(quantity).multiply(BigDecimal.valueOf(1000))
+                .setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+    }
+
+    static long bytes(Quantity quantity) {
+        return quantity == null ? 0 : Quantity.getAmountInBytes(quantity).setScale(0, java.math.RoundingMode.CEILING)
+                .longValueExact();
+    }
+
+    private static int parseInt(String value) {
+        try {
+            return value == null ? 0 : Math.max(0, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.pyfleet.extender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.OperatorProcess;
+import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The real pyfleet-scheduler calling the operator's extender, on a control plane of its own with three 4-CPU,
+ * 16Gi fake nodes, so that placement can be read off exactly.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExtenderIT {
+
+    static ControlPlane cluster;
+    static OperatorProcess operator;
+    static KubernetesClient client;
+    TestNamespace namespace;
+
+    @BeforeAll
+    static void start() {
+        int port = OperatorProcess.freePort();
+        cluster = ControlPlane.dedicated("extender", Map.of(
+                "PYFLEET_SCHEDULER_CONFIG", ControlPlane.repoPath("hack/pyfleet-scheduler-extender.yaml").toString(),
+                "PYFLEET_EXTENDER_URL", "http://127.0.0.1:" + port + "/scheduler"),
+                "--nodes", "3", "--cpu", "4", "--memory", "16Gi");
+        operator = new OperatorProcess(cluster.kubeconfig(), port);
+        operator.awaitReady(Duration.ofSeconds(60));
+        client = cluster.newClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        namespace = new TestNamespace(client, "extender");
+    }
+
+    @AfterEach
+    void tearDown() {
+        namespace.close();
+        // Pods of a deleted namespace free their nodes only once they are gone.
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace(namespace.name())
+                .list().getItems().isEmpty());
+    }
+
+    @Test
+    void binPackFillsOneNodeBeforeUsingTheNext() {
+        app("packed", "BinPack", 6, "1");
+        Map<String, Long> perNode = awaitBound("packed", 6);
+        assertThat(perNode.values()).containsExactlyInAnyOrder(4L, 2L);
+    }
+
+    @Test
+    void spreadPutsThreeReplicasOnThreeNodes() {
+        app("spread", "Spread", 3, "100m");
+        assertThat(awaitBound("spread", 3)).hasSize(3).allSatisfy((node, pods) -> assertThat(pods).isEqualTo(1));
+    }
+
+    /** kube-scheduler's own filters pass the fourth pod everywhere; only the extender knows it cannot go. */
+    @Test
+    void podThatFitsNoNodeStaysPendingWithTheExtendersReasonsInItsEvents() {
+        app("single", "Spread", 4, "100m", "  placement: {strategy: Spread, maxPerNode: 1}\n");
+        awaitBound("single", 3);
+        Awaitility.await("FailedScheduling event naming the extender's reason").atMost(Duration.ofSeconds(60))
+                .until(() -> client.v1().events().inNamespace(namespace.name()).list().getItems().stream()
+                        .anyMatch(e -> "FailedScheduling".equals(e.getReason())
+                                && e.getMessage().contains("(placement.maxPerNode 1)")));
+        assertThat(PythonApps.pods(client, namespace.name(), "single"))
+                .filteredOn(pod -> pod.getSpec().getNodeName() == null).hasSize(1);
+    }
+
+    /**
+     * 50 VM launcher pods created at once, each asking 100m for itself but carrying a 1-vCPU guest: only the
+     * extender knows their true size, so only its assumed pods keep a burst from overfilling the nodes.
+     */
+    @Test
+    void burstOfFiftyPodsNeverOvercommitsANode() {
+        for (int i = 0; i < 50; i++) {
+            client.pods().inNamespace(namespace.name()).resource(launcherPod("vm-" + i, "burst")).create();
+        }
+        Awaitility.await("12 of 50 pods bound (3 nodes x 4 guest vCPUs)").atMost(Duration.ofSeconds(90))
+                .pollDelay(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(bound(client.pods().inNamespace(namespace.name()).list().getItems())
+                        .values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12));
+        // Give the scheduler time to make a mistake, had it a chance to.
+        Awaitility.await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+        Map<String, Long> perNode = bound(client.pods().inNamespace(namespace.name()).list().getItems());
+        assertThat(perNode.values()).allMatch(pods -> pods <= 4);
+        assertThat(perNode.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12);
+    }
+
+    @Test
+    void malformedRequestGetsA400WithAMessageAndForeignPodsPassThrough() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        var bad = http.send(post("filter", "{\"Pod\": 42"), HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"Error\"").doesNotContain("at dev.pyfleet").doesNotContain("Exception");
+
+        var missing = http.send(post("filter", "{\"NodeNames\": [\"kwok-node-0\"]}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("ExtenderArgs.Pod is missing");
+
+        String foreign = """
+                {"Pod": {"metadata": {"name": "x", "namespace": "default", "uid": "u"},
+                         "spec": {"containers": [{"name": "c", "image": "i",
+                                  "resources": {"requests": {"cpu": "64"}}}]}},
+                 "NodeNames": ["kwok-node-0", "kwok-node-1"]}""";
+        var passed = http.send(post("filter", foreign), HttpResponse.BodyHandlers.ofString());
+        assertThat(passed.statusCode()).isEqualTo(200);
+        assertThat(passed.body()).contains("\"NodeNames\":[\"kwok-node-0\",\"kwok-node-1\"]");
+    }
+
+    /** Last: it stops the extender. With ignorable true the scheduler goes on without it. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void withTheExtenderStoppedAndIgnorablePodsAreStillScheduled() {
+        operator.close();
+        for (int i = 0; i < 2; i++) {
+            client.pods().inNamespace(namespace.name()).resource(launcherPod("alone-" + i, "alone")).create();
+        }
+        Awaitility.await("both pods bound without the extender").atMost(Duration.ofSeconds(90))
+                .until(() -> bound(client.pods().inNamespace(namespace.name()).list().getItems()).values().stream()
+                        .mapToLong(Long::longValue).sum() == 2);
+    }
+
+    /** A VM's launcher pod as KubeVirt makes it: a small request of its own, the guest's size in annotations. */
+    private static io.fabric8.kubernetes.api.model.Pod launcherPod(String vm, String pool) {
+        return new PodBuilder()
+                .withNewMetadata().withName("virt-launcher-" + vm)
+                .addToLabels("app.kubernetes.io/managed-by", "pyfleet").addToLabels("pyfleet.dev/pool", pool)
+                .addToAnnotations("pyfleet.dev/guest-cpu", "1").addToAnnotations("pyfleet.dev/guest-memory", "1Gi")
+                .addToAnnotations("pyfleet.dev/placement-strategy", "BinPack").endMetadata()
+                .withNewSpec().withSchedulerName("pyfleet-scheduler").addNewContainer().withName("compute")
+                .withImage("quay.io/kubevirt/virt-launcher:v1.6.0").withNewResources()
+                .addToRequests("cpu", new Quantity("100m")).endResources().endContainer().endSpec().build();
+    }
+
+    private void app(String name, String strategy, int replicas, String cpu) {
+        app(name, strategy, replicas, cpu, "  placement: {strategy: " + strategy + "}\n");
+    }
+
+    private void app(String name, String strategy, int replicas, String cpu, String placement) {
+        PythonApps.create(client, namespace.name(), """
+                metadata: {name: %s}
+                spec:
+                  image: ghcr.io/acme/%s:1
+                  process: {type: wsgi, module: "app:app"}
+                  replicas: %d
+                  resources: {requests: {cpu: "%s", memory: 256Mi}}
+                """.formatted(name, name, replicas, cpu) + placement);
+    }
+
+    private Map<String, Long> awaitBound(String app, int count) {
+        Awaitility.await(count + " pods of " + app + " bound").atMost(Duration.ofSeconds(90))
+                .until(() -> bound(PythonApps.pods(client, namespace.name(), app)).values().stream()
+                        .mapToLong(Long::longValue).sum() == count);
+        return bound(PythonApps.pods(client, namespace.name(), app));
+    }
+
+    private static Map<String, Long> bound(List<Pod> pods) {
+        return pods.stream().filter(p -> p.getSpec().getNodeName() != null)
+                .collect(Collectors.groupingBy(p -> p.getSpec().getNodeName(), Collectors.counting()));
+    }
+
+    private static HttpRequest post(String verb, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.port() + "/scheduler/" + verb))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+}
