@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: help run test unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
+.PHONY: help run test bench unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -14,6 +14,9 @@ test: control-plane ## unit tests, the control-plane self-test, integration test
 	hack/cluster-selftest.sh
 	$(MVN) verify
 	hack/check-generated.sh
+
+bench: control-plane ## benchmarks (not part of make test); results go to docs/benchmarks.md
+	$(MVN) -Pbench verify
 
 unit-test: ## unit tests only (no cluster)
 	$(MVN) test

@@ -35,7 +35,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * that a burst of pods cannot fill a node twice over.
  */
 @ApplicationScoped
-public class ClusterView {
+public class ClusterView implements NodeSource {
 
     static final Duration ASSUME_FOR = Duration.ofSeconds(30);
     static final Duration USAGE_EVERY = Duration.ofSeconds(15);
@@ -102,6 +102,7 @@ public class ClusterView {
     }
 
     /** Snapshots of the named nodes that exist; bound and assumed pods count towards what they have requested. */
+    @Override
     public List<NodeSnapshot> snapshot(Collection<String> names) {
         Instant now = clock.instant();
         assumed.values().removeIf(a -> a.until().isBefore(now));
@@ -118,6 +119,7 @@ public class ClusterView {
     }
 
     /** Counts the pod on the node until the pod is seen bound (anywhere) or {@link #ASSUME_FOR} passes. */
+    @Override
     public void assume(String podUid, PodRequest pod, String node) {
         if (podUid != null) {
             assumed.put(podUid, new Assumed(node, pod, clock.instant().plus(ASSUME_FOR)));

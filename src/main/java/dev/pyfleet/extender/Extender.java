@@ -27,10 +27,10 @@ public final class Extender {
     static final Set<Rejection.Reason> UNRESOLVABLE = Set.of(Rejection.Reason.Unschedulable,
             Rejection.Reason.NodeSelector, Rejection.Reason.Taint);
 
-    private final ClusterView view;
+    private final NodeSource view;
     private final ExtenderMetrics metrics;
 
-    public Extender(ClusterView view, ExtenderMetrics metrics) {
+    public Extender(NodeSource view, ExtenderMetrics metrics) {
         this.view = view;
         this.metrics = metrics;
     }
