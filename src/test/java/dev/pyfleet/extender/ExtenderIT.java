@@ -148,6 +148,19 @@ class ExtenderIT {
         assertThat(passed.body()).contains("\"NodeNames\":[\"kwok-node-0\",\"kwok-node-1\"]");
     }
 
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void extenderMetricsAreServedByVerbStrategyOutcomeAndReason() throws Exception {
+        app("metered", "Spread", 4, "100m", "  placement: {strategy: Spread, maxPerNode: 1}\n");
+        awaitBound("metered", 3);
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + operator.port() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("pyfleet_extender_request_seconds_count{verb=\"filter\"")
+                .contains("pyfleet_extender_request_seconds_count{verb=\"prioritize\"")
+                .contains("pyfleet_extender_decisions_total{outcome=\"placed\",strategy=\"Spread\"")
+                .contains("pyfleet_extender_rejections_total{reason=\"MaxPerNode\"");
+    }
+
     /** Last: it stops the extender. With ignorable true the scheduler goes on without it. */
     @Test
     @Order(Integer.MAX_VALUE)

@@ -1,0 +1,187 @@
+package dev.pyfleet.extender;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import dev.pyfleet.bench.BenchReport;
+import dev.pyfleet.placement.NodeSnapshot;
+import dev.pyfleet.placement.PlacementEngine;
+import dev.pyfleet.placement.PodRequest;
+import dev.pyfleet.placement.Resources;
+import dev.pyfleet.placement.Strategy;
+import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.OperatorProcess;
+import dev.pyfleet.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * (b) Throughput of 1,000 pods on 100 fake nodes through pyfleet-scheduler (with the extender) and through the
+ * default scheduler, in one run on one control plane; and a sample of the openb trace replayed through the real
+ * pyfleet-scheduler, compared with the engine's replay of the same pods on the same nodes.
+ */
+class SchedulerThroughputBench {
+
+    static final int PODS = 1000;
+
+    @Test
+    void throughputAndAgreement() throws Exception {
+        int port = OperatorProcess.freePort();
+        try (ControlPlane cluster = ControlPlane.dedicated("bench", Map.of(
+                "PYFLEET_SCHEDULER_CONFIG", ControlPlane.repoPath("hack/pyfleet-scheduler-extender.yaml").toString(),
+                "PYFLEET_EXTENDER_URL", "http://127.0.0.1:" + port + "/scheduler"),
+                "--nodes", "100", "--cpu", "32", "--memory", "128Gi");
+                KubernetesClient client = cluster.newClient();
+                OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), port)) {
+            operator.awaitReady(Duration.ofSeconds(90));
+            double pyfleet = podsPerSecond(client, "pyfleet-scheduler");
+            double builtIn = podsPerSecond(client, "default-scheduler");
+            String agreement = agreement(client);
+            BenchReport.write("throughput", "(b) Scheduling throughput: pyfleet-scheduler vs default scheduler",
+                    "make bench", """
+                    | scheduler | 1,000 pods on 100 nodes, bound per second |
+                    |---|---:|
+                    | pyfleet-scheduler + extender | %.1f |
+                    | default-scheduler | %.1f |
+                    | ratio (pyfleet / default) | %.2f |
+
+                    Both schedulers run side by side on one local control plane (100 KWOK nodes of 32 CPU, 128Gi);
+                    the same 1,000 PyFleet pods (100m, 128Mi, Balanced) are created for one, timed from the first
+                    create until every pod is bound, then deleted, and created again for the other.
+
+                    %s
+                    """.formatted(pyfleet, builtIn, pyfleet / builtIn, agreement));
+        }
+    }
+
+    private static double podsPerSecond(KubernetesClient client, String scheduler) {
+        String name;
+        double seconds;
+        try (TestNamespace namespace = new TestNamespace(client, "bench-" + scheduler.substring(0, 7))) {
+            name = namespace.name();
+            client.serviceAccounts().inNamespace(namespace.name()).withName("default")
+                    .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
+            long start = System.nanoTime();
+            for (int i = 0; i < PODS; i++) {
+                client.pods().inNamespace(namespace.name()).resource(pod("p-" + i, scheduler, "100m", "128Mi", 0,
+                        "Balanced", Map.of())).create();
+            }
+            Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.pods().inNamespace(namespace.name()).list().getItems().stream()
+                            .filter(p -> p.getSpec().getNodeName() != null).count() == PODS);
+            seconds = (System.nanoTime() - start) / 1e9;
+        }
+        // The next measurement starts on empty nodes.
+        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> client.pods().inNamespace(name).list().getItems().isEmpty());
+        return PODS / seconds;
+    }
+
+    /** The first 200 openb pods that fit, on 20 openb nodes, placed by the real scheduler and by the engine. */
+    private static String agreement(KubernetesClient client) throws Exception {
+        Path trace = ControlPlane.repoPath("../shared/fixtures/traces/openb").normalize();
+        if (!Files.isDirectory(trace)) {
+            return "The openb sample was skipped: " + trace + " is absent.";
+        }
+        List<String> nodeLines = Files.readAllLines(trace.resolve("openb_node_list_all_node.csv"));
+        List<NodeSnapshot> engineNodes = new ArrayList<>();
+        for (String line : nodeLines.subList(1, 21)) {
+            String[] f = line.split(",", -1);
+            String name = "openb-" + f[0].substring(f[0].lastIndexOf('-') + 1);
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                    .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("pyfleet.dev/bench", "openb")
+                    .endMetadata().withNewStatus()
+                    .addToAllocatable(Map.of("cpu", new Quantity(f[1] + "m"), "memory", new Quantity(f[2] + "Mi"),
+                            "pods", new Quantity("110"), "nvidia.com/gpu", new Quantity(f[3])))
+                    .addToCapacity(Map.of("cpu", new Quantity(f[1] + "m"), "memory", new Quantity(f[2] + "Mi"),
+                            "pods", new Quantity("110"), "nvidia.com/gpu", new Quantity(f[3])))
+                    .endStatus().build()).create();
+            engineNodes.add(new NodeSnapshot(name, new Resources(Long.parseLong(f[1]), Long.parseLong(f[2]) << 20,
+                    110, Long.parseLong(f[3])), Resources.NONE, Optional.empty(), List.of(), Map.of(), false,
+                    Map.of()));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.nodes()
+                .withLabel("pyfleet.dev/bench", "openb").list().getItems().stream()
+                .allMatch(n -> n.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))));
+        List<String> podLines = Files.readAllLines(trace.resolve("openb_pod_list_default.csv"));
+        List<String[]> pods = podLines.subList(1, podLines.size()).stream().map(l -> l.split(",", -1))
+                .sorted(Comparator.comparingLong((String[] f) -> Long.parseLong(f[8])).thenComparing(f -> f[0]))
+                .toList();
+        int compared = 0;
+        int same = 0;
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < engineNodes.size(); i++) {
+            index.put(engineNodes.get(i).name(), i);
+        }
+        try (TestNamespace namespace = new TestNamespace(client, "bench-openb")) {
+            client.serviceAccounts().inNamespace(namespace.name()).withName("default")
+                    .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
+            for (String[] f : pods) {
+                if (compared == 200) {
+                    break;
+                }
+                var request = new PodRequest(namespace.name(), f[0], new Resources(Long.parseLong(f[1]),
+                        Long.parseLong(f[2]) << 20, 1, Long.parseLong(f[3])), null, Strategy.BinPack, 0, List.of(),
+                        Map.of());
+                List<String> fits = PlacementEngine.filter(request, engineNodes).fits();
+                if (fits.isEmpty()) {
+                    continue;
+                }
+                var scores = PlacementEngine.scores(request, fits.stream().map(n -> engineNodes.get(index.get(n)))
+                        .toList());
+                String engineChoice = scores.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
+                        .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).orElseThrow().getKey();
+                Pod created = client.pods().inNamespace(namespace.name()).resource(pod(f[0], "pyfleet-scheduler",
+                        f[1] + "m", f[2] + "Mi", Long.parseLong(f[3]), "BinPack",
+                        Map.of("pyfleet.dev/bench", "openb"))).create();
+                Pod bound = client.pods().inNamespace(namespace.name()).withName(created.getMetadata().getName())
+                        .waitUntilCondition(p -> p.getSpec().getNodeName() != null, 60,
+                                java.util.concurrent.TimeUnit.SECONDS);
+                String schedulerChoice = bound.getSpec().getNodeName();
+                int at = index.get(schedulerChoice);
+                NodeSnapshot node = engineNodes.get(at);
+                engineNodes.set(at, new NodeSnapshot(node.name(), node.allocatable(),
+                        node.requested().plus(request.request()), Optional.empty(), List.of(), Map.of(), false,
+                        Map.of()));
+                compared++;
+                if (schedulerChoice.equals(engineChoice)) {
+                    same++;
+                }
+            }
+        }
+        return "Engine and scheduler agree: the first %d openb pods that fit, placed one by one with BinPack on 20 "
+                .formatted(compared) + "openb nodes through the real pyfleet-scheduler, landed on the node the "
+                + "engine chose for %d of them (%.0f%%).".formatted(same, 100.0 * same / Math.max(1, compared));
+    }
+
+    private static Pod pod(String name, String scheduler, String cpu, String memory, long gpus, String strategy,
+            Map<String, String> nodeSelector) {
+        var requests = new HashMap<String, Quantity>(Map.of("cpu", new Quantity(cpu), "memory",
+                new Quantity(memory)));
+        if (gpus > 0) {
+            requests.put("nvidia.com/gpu", new Quantity(String.valueOf(gpus)));
+        }
+        return new PodBuilder().withNewMetadata().withName(name)
+                .addToLabels("app.kubernetes.io/managed-by", "pyfleet").addToLabels("pyfleet.dev/app", "bench")
+                .addToAnnotations("pyfleet.dev/placement-strategy", strategy).endMetadata()
+                .withNewSpec().withSchedulerName(scheduler).withNodeSelector(nodeSelector)
+                .addNewContainer().withName("app").withImage("python:3.12-slim").withNewResources()
+                .addToRequests(requests).addToLimits(gpus > 0 ? Map.of("nvidia.com/gpu",
+                        new Quantity(String.valueOf(gpus))) : Map.of()).endResources().endContainer()
+                .endSpec().build();
+    }
+}
