@@ -65,10 +65,17 @@ is_running() {
 }
 
 start_component() {
-  local name="$1" binary="$2"; shift 2
+  local name="$1" binary="$2" pid exe _; shift 2
+  exe="$(readlink -f "$binary")"
   "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
-  echo $! >"$STATE_DIR/$name.pid"
-  readlink -f "$binary" >"$STATE_DIR/$name.exe"
+  pid=$!
+  echo "$pid" >"$STATE_DIR/$name.pid"
+  echo "$exe" >"$STATE_DIR/$name.exe"
+  # Until the forked shell has exec'd the binary, /proc/<pid>/exe still names bash: wait for the exec.
+  for _ in $(seq 1 100); do
+    [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$exe" ]] || ! kill -0 "$pid" 2>/dev/null && break
+    sleep 0.02
+  done
 }
 
 # Waits until a health URL answers 200, or fails naming the component and showing its log's tail.
