@@ -115,6 +115,29 @@ class DeployManifestsIT {
                 .noneMatch(e -> e.getMessage() != null && e.getMessage().contains("violates PodSecurity"));
     }
 
+    /** GitOps: once the operator has reconciled, re-applying the same manifests changes nothing. */
+    @Test
+    void reapplyingTheSamplesAfterReconcileChangesNoField() {
+        String namespace = "pyfleet-gitops-check";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                .build()).serverSideApply();
+        try {
+            client.serviceAccounts().inNamespace(namespace).withName("default")
+                    .waitUntilCondition(sa -> sa != null, 60, TimeUnit.SECONDS);
+            String samples = ControlPlane.repoPath("deploy/samples").toString();
+            CommandResult applied = ControlPlane.get().kubectl("apply", "--server-side", "--field-manager=gitops",
+                    "-n", namespace, "-f", samples);
+            assertThat(applied.exitCode()).as(applied.output()).isZero();
+            PythonApps.await(client, namespace, "hello-asgi", PythonApps.conditionIs("Ready", "True"), 120);
+
+            CommandResult diff = ControlPlane.get().kubectl("diff", "--server-side", "--field-manager=gitops",
+                    "-n", namespace, "-f", samples);
+            assertThat(diff.exitCode()).as("kubectl diff found changes:%n%s", diff.output()).isZero();
+        } finally {
+            client.namespaces().withName(namespace).delete();
+        }
+    }
+
     private static String readString(Path path) {
         try {
             return Files.readString(path);
