@@ -20,14 +20,21 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     public OperatorProcess(Path kubeconfig, int port) {
+        this(kubeconfig, port, List.of());
+    }
+
+    /** @param systemProperties extra -D options, e.g. the client's impersonation settings */
+    public OperatorProcess(Path kubeconfig, int port, List<String> systemProperties) {
         Path repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath();
         this.port = port;
         try {
             log = Files.createTempFile("pyfleet-operator-", ".log");
-            process = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=" + port,
-                    "-jar", repo.resolve("target/quarkus-app/quarkus-run.jar").toString()))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=" + port));
+            command.addAll(systemProperties);
+            command.addAll(List.of("-jar", repo.resolve("target/quarkus-app/quarkus-run.jar").toString()));
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,6 +93,11 @@ public final class OperatorProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits for the process to exit by itself; false if it still runs after the timeout. */
+    public boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
