@@ -1,6 +1,7 @@
 package dev.pyfleet.operator;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -12,6 +13,20 @@ public interface OperatorSettings {
     Scheduler scheduler();
 
     ApiServer apiServer();
+
+    LeaderElection leaderElection();
+
+    interface LeaderElection {
+        /** Run the controllers on one replica at a time, elected with a Lease; the extender answers on all. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("pyfleet-operator")
+        String leaseName();
+
+        /** Namespace of the Lease; the chart passes the operator's own. Empty: the client's namespace. */
+        Optional<String> leaseNamespace();
+    }
 
     interface ApiServer {
         /** How long the operator waits at startup for the API server before it exits with status 3. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -28,6 +29,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -45,7 +47,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
                 reconcilePrecondition = AppServiceDependent.Wanted.class),
         @Dependent(name = "disruption-budget", type = AppDisruptionBudgetDependent.class,
                 reconcilePrecondition = AppDisruptionBudgetDependent.Wanted.class)})
-@ControllerConfiguration(name = "pythonapp")
+// A periodic pass picks up anything a failed write left behind once its retries are spent.
+@ControllerConfiguration(name = "pythonapp", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5,
+        timeUnit = TimeUnit.MINUTES))
 public class PythonAppReconciler implements Reconciler<PythonApp> {
 
     static final String DEPENDS_ON_INDEX = "pyfleet.dev/depends-on";

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 
@@ -29,6 +30,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -39,7 +41,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * Keeps a pool's VirtualMachines: one planned step per reconcile over the observed VMs, then a status built from
  * scratch. Without KubeVirt's CRDs the pool waits and says so; the VM informers start once they appear.
  */
-@ControllerConfiguration(name = "vmpool")
+// A periodic pass picks up anything a failed write left behind once its retries are spent.
+@ControllerConfiguration(name = "vmpool", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5,
+        timeUnit = TimeUnit.MINUTES))
 public class VMPoolReconciler implements Reconciler<VMPool> {
 
     static final Duration KUBEVIRT_RECHECK = Duration.ofSeconds(10);

@@ -59,8 +59,12 @@ class HelmChartIT {
                 assertThat(nobody.awaitExit(Duration.ofSeconds(90))).as(nobody.log()).isTrue();
                 assertThat(nobody.log()).contains("forbidden");
             }
+            // As the chart runs it: leader election on, its Lease in the release namespace.
+            List<String> asDeployed = new java.util.ArrayList<>(impersonate(SERVICE_ACCOUNT));
+            asDeployed.addAll(List.of("-Dpyfleet.leader-election.enabled=true",
+                    "-Dpyfleet.leader-election.lease-namespace=pyfleet-system"));
             try (OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
-                    impersonate(SERVICE_ACCOUNT))) {
+                    asDeployed)) {
                 operator.awaitReady(Duration.ofSeconds(90));
                 admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata()
                         .build()).serverSideApply();
@@ -74,6 +78,9 @@ class HelmChartIT {
                 PythonApps.await(admin, "demo", "hello-asgi", PythonApps.conditionIs("Ready", "True"), 120);
                 assertThat(admin.services().inNamespace("demo").withName("hello-wsgi").get()).isNotNull();
                 assertThat(operator.log()).doesNotContain("is forbidden");
+                var lease = admin.leases().inNamespace("pyfleet-system").withName("pyfleet-operator").get();
+                assertThat(lease).as("the Lease the chart's RBAC lets the operator hold").isNotNull();
+                assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
             }
 
             assertThat(canI(cluster, "get", "secrets", "kube-system")).isEqualTo("no");

@@ -25,14 +25,16 @@ import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * The real pyfleet-scheduler calling the operator's extender, on a control plane of its own with three 4-CPU,
- * 16Gi fake nodes, so that placement can be read off exactly.
+ * The real pyfleet-scheduler calling the operator's extender, on a control plane of its own. Each test places its
+ * pods (by node selector) on three fresh 4-CPU, 16Gi fake nodes of its own, so that placement can be read off exactly
+ * and nothing a previous test left behind, or a scheduler has not yet forgotten, can change it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExtenderIT {
@@ -48,7 +50,7 @@ class ExtenderIT {
         cluster = ControlPlane.dedicated("extender", Map.of(
                 "PYFLEET_SCHEDULER_CONFIG", ControlPlane.repoPath("hack/pyfleet-scheduler-extender.yaml").toString(),
                 "PYFLEET_EXTENDER_URL", "http://127.0.0.1:" + port + "/scheduler"),
-                "--nodes", "3", "--cpu", "4", "--memory", "16Gi");
+                "--nodes", "1");
         operator = new OperatorProcess(cluster.kubeconfig(), port);
         operator.awaitReady(Duration.ofSeconds(60));
         client = cluster.newClient();
@@ -67,17 +69,32 @@ class ExtenderIT {
         }
     }
 
+    String pool;
+
     @BeforeEach
     void setUp() {
         namespace = new TestNamespace(client, "extender");
+        pool = namespace.name();
+        for (int i = 0; i < 3; i++) {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(pool + "-" + i)
+                    .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("pyfleet.dev/test-pool", pool)
+                    .endMetadata().withNewStatus()
+                    .addToAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi"), "pods",
+                            new Quantity("110")))
+                    .addToCapacity(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi"), "pods",
+                            new Quantity("110")))
+                    .endStatus().build()).create();
+        }
+        Awaitility.await("3 fresh nodes Ready").atMost(Duration.ofSeconds(60)).until(() -> client.nodes()
+                .withLabel("pyfleet.dev/test-pool", pool).list().getItems().stream()
+                .filter(n -> n.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .count() == 3);
     }
 
     @AfterEach
     void tearDown() {
         namespace.close();
-        // Pods of a deleted namespace free their nodes only once they are gone.
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace(namespace.name())
-                .list().getItems().isEmpty());
     }
 
     @Test
@@ -96,7 +113,7 @@ class ExtenderIT {
     /** kube-scheduler's own filters pass the fourth pod everywhere; only the extender knows it cannot go. */
     @Test
     void podThatFitsNoNodeStaysPendingWithTheExtendersReasonsInItsEvents() {
-        app("single", "Spread", 4, "100m", "  placement: {strategy: Spread, maxPerNode: 1}\n");
+        app("single", "Spread", 4, "100m", "Spread, maxPerNode: 1");
         awaitBound("single", 3);
         Awaitility.await("FailedScheduling event naming the extender's reason").atMost(Duration.ofSeconds(60))
                 .until(() -> client.v1().events().inNamespace(namespace.name()).list().getItems().stream()
@@ -113,7 +130,7 @@ class ExtenderIT {
     @Test
     void burstOfFiftyPodsNeverOvercommitsANode() {
         for (int i = 0; i < 50; i++) {
-            client.pods().inNamespace(namespace.name()).resource(launcherPod("vm-" + i, "burst")).create();
+            client.pods().inNamespace(namespace.name()).resource(launcherPod("vm-" + i, "burst", pool)).create();
         }
         Awaitility.await("12 of 50 pods bound (3 nodes x 4 guest vCPUs)").atMost(Duration.ofSeconds(90))
                 .pollDelay(Duration.ofSeconds(5))
@@ -151,7 +168,7 @@ class ExtenderIT {
     @Test
     @Order(Integer.MAX_VALUE - 1)
     void extenderMetricsAreServedByVerbStrategyOutcomeAndReason() throws Exception {
-        app("metered", "Spread", 4, "100m", "  placement: {strategy: Spread, maxPerNode: 1}\n");
+        app("metered", "Spread", 4, "100m", "Spread, maxPerNode: 1");
         awaitBound("metered", 3);
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + operator.port() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -167,7 +184,7 @@ class ExtenderIT {
     void withTheExtenderStoppedAndIgnorablePodsAreStillScheduled() {
         operator.close();
         for (int i = 0; i < 2; i++) {
-            client.pods().inNamespace(namespace.name()).resource(launcherPod("alone-" + i, "alone")).create();
+            client.pods().inNamespace(namespace.name()).resource(launcherPod("alone-" + i, "alone", pool)).create();
         }
         Awaitility.await("both pods bound without the extender").atMost(Duration.ofSeconds(90))
                 .until(() -> bound(client.pods().inNamespace(namespace.name()).list().getItems()).values().stream()
@@ -175,21 +192,23 @@ class ExtenderIT {
     }
 
     /** A VM's launcher pod as KubeVirt makes it: a small request of its own, the guest's size in annotations. */
-    private static io.fabric8.kubernetes.api.model.Pod launcherPod(String vm, String pool) {
+    private static io.fabric8.kubernetes.api.model.Pod launcherPod(String vm, String vmPool, String nodes) {
         return new PodBuilder()
                 .withNewMetadata().withName("virt-launcher-" + vm)
-                .addToLabels("app.kubernetes.io/managed-by", "pyfleet").addToLabels("pyfleet.dev/pool", pool)
+                .addToLabels("app.kubernetes.io/managed-by", "pyfleet").addToLabels("pyfleet.dev/pool", vmPool)
                 .addToAnnotations("pyfleet.dev/guest-cpu", "1").addToAnnotations("pyfleet.dev/guest-memory", "1Gi")
                 .addToAnnotations("pyfleet.dev/placement-strategy", "BinPack").endMetadata()
-                .withNewSpec().withSchedulerName("pyfleet-scheduler").addNewContainer().withName("compute")
+                .withNewSpec().withSchedulerName("pyfleet-scheduler")
+                .withNodeSelector(Map.of("pyfleet.dev/test-pool", nodes)).addNewContainer().withName("compute")
                 .withImage("quay.io/kubevirt/virt-launcher:v1.6.0").withNewResources()
                 .addToRequests("cpu", new Quantity("100m")).endResources().endContainer().endSpec().build();
     }
 
     private void app(String name, String strategy, int replicas, String cpu) {
-        app(name, strategy, replicas, cpu, "  placement: {strategy: " + strategy + "}\n");
+        app(name, strategy, replicas, cpu, strategy);
     }
 
+    /** @param placement the placement fields after "strategy: ", e.g. {@code Spread, maxPerNode: 1} */
     private void app(String name, String strategy, int replicas, String cpu, String placement) {
         PythonApps.create(client, namespace.name(), """
                 metadata: {name: %s}
@@ -198,7 +217,8 @@ class ExtenderIT {
                   process: {type: wsgi, module: "app:app"}
                   replicas: %d
                   resources: {requests: {cpu: "%s", memory: 256Mi}}
-                """.formatted(name, name, replicas, cpu) + placement);
+                  placement: {strategy: %s, nodeSelector: {pyfleet.dev/test-pool: %s}}
+                """.formatted(name, name, replicas, cpu, placement, pool));
     }
 
     private Map<String, Long> awaitBound(String app, int count) {
