@@ -6,39 +6,24 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.pyfleet.testing.ControlPlane;
-import dev.pyfleet.testing.TestNamespace;
+import dev.pyfleet.testing.ClusterNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Owned objects disappear with their owner: PyFleet relies on this for everything it creates. */
 class GarbageCollectionIT {
 
-    static KubernetesClient client;
-    static TestNamespace namespace;
-
-    @BeforeAll
-    static void setUp() {
-        client = ControlPlane.get().newClient();
-        namespace = new TestNamespace(client, "gc");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        namespace.close();
-        client.close();
-    }
+    @RegisterExtension
+    static final ClusterNamespace cluster = ClusterNamespace.named("gc");
 
     @Test
     void deletingTheOwnerMakesTheGarbageCollectorDeleteTheDependent() {
-        var configMaps = client.configMaps().inNamespace(namespace.name());
+        var configMaps = cluster.client().configMaps().inNamespace(cluster.namespace());
         ConfigMap owner = configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName("owner").endMetadata()
                 .withData(Map.of("role", "owner")).build()).create();
         configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName("dependent")

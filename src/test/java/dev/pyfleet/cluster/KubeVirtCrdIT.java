@@ -3,15 +3,12 @@ package dev.pyfleet.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.pyfleet.testing.ControlPlane;
-import dev.pyfleet.testing.TestNamespace;
+import dev.pyfleet.testing.ClusterNamespace;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -24,23 +21,8 @@ class KubeVirtCrdIT {
             .withGroup("kubevirt.io").withVersion("v1").withKind("VirtualMachine").withPlural("virtualmachines")
             .withNamespaced(true).build();
 
-    static KubernetesClient client;
-    static TestNamespace namespace;
-
-    @BeforeAll
-    static void setUp() {
-        ControlPlane.assumeKubeVirt();
-        client = ControlPlane.get().newClient();
-        namespace = new TestNamespace(client, "kubevirt");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (namespace != null) {
-            namespace.close();
-            client.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterNamespace cluster = ClusterNamespace.withKubeVirt("kubevirt");
 
     @Test
     void minimalVirtualMachineIsAcceptedAndKeptAsWritten() {
@@ -101,11 +83,11 @@ class KubeVirtCrdIT {
 
     private static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> virtualMachines() {
-        return client.genericKubernetesResources(VIRTUAL_MACHINES).inNamespace(namespace.name());
+        return cluster.client().genericKubernetesResources(VIRTUAL_MACHINES).inNamespace(cluster.namespace());
     }
 
     private static GenericKubernetesResource virtualMachine(String yaml) {
-        return client.getKubernetesSerialization().unmarshal(
+        return cluster.client().getKubernetesSerialization().unmarshal(
                 "apiVersion: kubevirt.io/v1\nkind: VirtualMachine\n" + yaml, GenericKubernetesResource.class);
     }
 }

@@ -5,36 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.pyfleet.testing.ControlPlane;
-import dev.pyfleet.testing.TestNamespace;
+import dev.pyfleet.testing.ClusterNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 
 /** Both schedulers bind Pods to the fake nodes, and KWOK runs what they bind. */
 class SchedulingIT {
 
-    static KubernetesClient client;
-    static TestNamespace namespace;
-
-    @BeforeAll
-    static void setUp() {
-        client = ControlPlane.get().newClient();
-        namespace = new TestNamespace(client, "sched");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        namespace.close();
-        client.close();
-    }
+    @RegisterExtension
+    static final ClusterNamespace cluster = ClusterNamespace.named("sched");
 
     @ParameterizedTest
     @ValueSource(strings = {"pyfleet-scheduler", "default-scheduler"})
@@ -45,7 +30,7 @@ class SchedulingIT {
                 .withNewResources().addToRequests("cpu", new Quantity("100m"))
                 .endResources().endContainer()
                 .endSpec().build();
-        var resource = client.pods().inNamespace(namespace.name()).resource(pod);
+        var resource = cluster.client().pods().inNamespace(cluster.namespace()).resource(pod);
         createOnceServiceAccountExists(resource);
 
         Pod running = resource.waitUntilCondition(p -> p != null && "Running".equals(p.getStatus().getPhase())
@@ -54,7 +39,7 @@ class SchedulingIT {
                 90, TimeUnit.SECONDS);
 
         assertThat(running.getSpec().getNodeName()).startsWith("kwok-node-");
-        var scheduledEvents = client.v1().events().inNamespace(namespace.name())
+        var scheduledEvents = cluster.client().v1().events().inNamespace(cluster.namespace())
                 .withField("involvedObject.name", pod.getMetadata().getName()).list().getItems().stream()
                 .filter(e -> "Scheduled".equals(e.getReason())).toList();
         assertThat(scheduledEvents).isNotEmpty()
@@ -64,7 +49,7 @@ class SchedulingIT {
 
     /** A brand-new namespace has no default ServiceAccount for a moment; admission rejects Pods until it exists. */
     private void createOnceServiceAccountExists(PodResource resource) {
-        client.serviceAccounts().inNamespace(namespace.name()).withName("default")
+        cluster.client().serviceAccounts().inNamespace(cluster.namespace()).withName("default")
                 .waitUntilCondition(sa -> sa != null, Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS);
         resource.create();
     }

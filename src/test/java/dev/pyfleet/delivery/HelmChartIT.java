@@ -51,6 +51,12 @@ class HelmChartIT {
             assertThat(dryRun.exitCode()).as(dryRun.output()).isZero();
             CommandResult installed = cluster.kubectl("apply", "--server-side", "-f", manifests.toString());
             assertThat(installed.exitCode()).as(installed.output()).isZero();
+            // pyfleet-system enforces the restricted profile: the chart's Pods exist only if they comply.
+            for (String deployment : List.of("pyfleet-operator", "pyfleet-scheduler")) {
+                admin.apps().deployments().inNamespace("pyfleet-system").withName(deployment).waitUntilCondition(
+                        d -> d != null && d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus()
+                                .getReadyReplicas()), 90, java.util.concurrent.TimeUnit.SECONDS);
+            }
 
             // Control: impersonating an identity without the chart's RBAC, the operator cannot start. This shows
             // that the impersonation below is real, not an admin connection in disguise.

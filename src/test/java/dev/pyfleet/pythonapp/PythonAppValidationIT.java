@@ -3,17 +3,14 @@ package dev.pyfleet.pythonapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
-import dev.pyfleet.testing.ControlPlane;
-import dev.pyfleet.testing.TestNamespace;
+import dev.pyfleet.testing.ClusterNamespace;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** The API server itself refuses bad PythonApps, with messages that say what to fix (schema and CEL rules). */
@@ -26,20 +23,8 @@ class PythonAppValidationIT {
               process: {type: wsgi, module: "shop.wsgi:application"}
             """;
 
-    static KubernetesClient client;
-    static TestNamespace namespace;
-
-    @BeforeAll
-    static void setUp() {
-        client = ControlPlane.get().newClient();
-        namespace = new TestNamespace(client, "validation");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        namespace.close();
-        client.close();
-    }
+    @RegisterExtension
+    static final ClusterNamespace cluster = ClusterNamespace.named("validation");
 
     @Test
     void validAppIsAcceptedAndDefaulted() {
@@ -49,7 +34,7 @@ class PythonAppValidationIT {
         assertThat(created.getSpec().runtime().type().name()).isEqualTo("Pods");
         assertThat(created.getSpec().rollout().maxSurge().getStrVal()).isEqualTo("25%");
         assertThat(created.getSpec().service().port()).isEqualTo(80);
-        client.resource(created).delete();
+        cluster.client().resource(created).delete();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,10 +72,10 @@ class PythonAppValidationIT {
 
     /** Sent as written, untyped: the client must not be the one that refuses a bad value. */
     private static PythonApp create(String yaml) {
-        var raw = client.getKubernetesSerialization().unmarshal(
+        var raw = cluster.client().getKubernetesSerialization().unmarshal(
                 "apiVersion: pyfleet.dev/v1alpha1\nkind: PythonApp\n" + yaml, GenericKubernetesResource.class);
-        var created = client.genericKubernetesResources("pyfleet.dev/v1alpha1", "PythonApp")
-                .inNamespace(namespace.name()).resource(raw).create();
-        return client.getKubernetesSerialization().convertValue(created, PythonApp.class);
+        var created = cluster.client().genericKubernetesResources("pyfleet.dev/v1alpha1", "PythonApp")
+                .inNamespace(cluster.namespace()).resource(raw).create();
+        return cluster.client().getKubernetesSerialization().convertValue(created, PythonApp.class);
     }
 }

@@ -3,16 +3,13 @@ package dev.pyfleet.vmpool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.pyfleet.testing.ControlPlane;
-import dev.pyfleet.testing.TestNamespace;
+import dev.pyfleet.testing.ClusterNamespace;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** The API server refuses bad VMPools with messages that name the field (schema and CEL rules). */
@@ -30,20 +27,8 @@ class VMPoolValidationIT {
               updateStrategy: {type: RollingUpdate, maxUnavailable: 1}
             """;
 
-    static KubernetesClient client;
-    static TestNamespace namespace;
-
-    @BeforeAll
-    static void setUp() {
-        client = ControlPlane.get().newClient();
-        namespace = new TestNamespace(client, "vmpool-validation");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        namespace.close();
-        client.close();
-    }
+    @RegisterExtension
+    static final ClusterNamespace cluster = ClusterNamespace.named("vmpool-validation");
 
     @Test
     void validPoolIsAcceptedAndDefaulted() {
@@ -52,7 +37,7 @@ class VMPoolValidationIT {
         var spec = (java.util.Map<String, Object>) created.getAdditionalProperties().get("spec");
         assertThat(spec).containsKeys("scaleDown", "autoHealing", "placement");
         assertThat(spec.get("scaleDown")).isEqualTo(java.util.Map.of("policy", "NewestFirst"));
-        client.resource(created).delete();
+        cluster.client().resource(created).delete();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -92,9 +77,9 @@ class VMPoolValidationIT {
     }
 
     private static GenericKubernetesResource create(String yaml) {
-        var raw = client.getKubernetesSerialization().unmarshal(
+        var raw = cluster.client().getKubernetesSerialization().unmarshal(
                 "apiVersion: pyfleet.dev/v1alpha1\nkind: VMPool\n" + yaml, GenericKubernetesResource.class);
-        return client.genericKubernetesResources("pyfleet.dev/v1alpha1", "VMPool").inNamespace(namespace.name())
-                .resource(raw).create();
+        return cluster.client().genericKubernetesResources("pyfleet.dev/v1alpha1", "VMPool")
+                .inNamespace(cluster.namespace()).resource(raw).create();
     }
 }

@@ -7,16 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.kubevirt.VirtualMachine;
-import dev.pyfleet.testing.ControlPlane;
-import dev.pyfleet.testing.TestNamespace;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.pyfleet.testing.ClusterNamespace;
 
 /**
  * Property: every VirtualMachine PyFleet generates, for any pool and apps the schema accepts, is accepted by
@@ -24,23 +21,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 class VirtualMachineRoundTripIT {
 
-    static KubernetesClient client;
-    static TestNamespace namespace;
-
-    @BeforeAll
-    static void setUp() {
-        ControlPlane.assumeKubeVirt();
-        client = ControlPlane.get().newClient();
-        namespace = new TestNamespace(client, "vm-roundtrip");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (namespace != null) {
-            namespace.close();
-            client.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterNamespace cluster = ClusterNamespace.withKubeVirt("vm-roundtrip");
 
     @Test
     void generatedVirtualMachinesComeBackFromKubeVirtsSchemaUnchanged() {
@@ -52,8 +34,8 @@ class VirtualMachineRoundTripIT {
                     : "default-scheduler").vm(random.nextInt(5));
             vm.getMetadata().setOwnerReferences(null);
 
-            VirtualMachine created = client.resources(VirtualMachine.class).inNamespace(namespace.name())
-                    .resource(vm).create();
+            VirtualMachine created = cluster.client().resources(VirtualMachine.class)
+                    .inNamespace(cluster.namespace()).resource(vm).create();
 
             assertThat(asMap(created.getSpec())).as("case %d: %s", i, vm.getSpec()).isEqualTo(asMap(vm.getSpec()));
             assertThat(created.getMetadata().getLabels()).containsAllEntriesOf(vm.getMetadata().getLabels());
@@ -72,7 +54,7 @@ class VirtualMachineRoundTripIT {
         String cloudInit = random.nextBoolean() ? ""
                 : "    cloudInit: |\n      #cloud-config\n      timezone: UTC\n      runcmd: [[touch, /tmp/extra-"
                         + random.nextInt(100) + "]]\n";
-        return client.getKubernetesSerialization().unmarshal("""
+        return cluster.client().getKubernetesSerialization().unmarshal("""
                 apiVersion: pyfleet.dev/v1alpha1
                 kind: VMPool
                 metadata: {name: %s, namespace: %s, uid: 00000000-0000-0000-0000-000000000001}
@@ -85,7 +67,7 @@ class VirtualMachineRoundTripIT {
                     python: {version: "3.1%d", packages: %s}
                     runStrategy: %s
                 %s  placement: {strategy: %s}
-                """.formatted(name, namespace.name(), random.nextInt(6), 1 + random.nextInt(16),
+                """.formatted(name, cluster.namespace(), random.nextInt(6), 1 + random.nextInt(16),
                 memory[random.nextInt(memory.length)], random.nextInt(3), random.nextInt(4),
                 toYamlList(packages), runStrategy[random.nextInt(runStrategy.length)],
                 cloudInit,
@@ -97,7 +79,7 @@ class VirtualMachineRoundTripIT {
         String[] process = {"{type: wsgi, module: \"shop.wsgi:application\"}", "{type: asgi, module: \"api:app\"}",
                 "{type: command, command: [python, -m, worker, \"--queue=a b\"]}"};
         for (int a = random.nextInt(4); a > 0; a--) {
-            apps.add(client.getKubernetesSerialization().unmarshal("""
+            apps.add(cluster.client().getKubernetesSerialization().unmarshal("""
                     apiVersion: pyfleet.dev/v1alpha1
                     kind: PythonApp
                     metadata: {name: app-%d, namespace: demo}
@@ -120,6 +102,6 @@ class VirtualMachineRoundTripIT {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object value) {
-        return client.getKubernetesSerialization().convertValue(value, Map.class);
+        return cluster.client().getKubernetesSerialization().convertValue(value, Map.class);
     }
 }
