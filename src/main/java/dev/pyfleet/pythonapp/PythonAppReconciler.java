@@ -21,6 +21,7 @@ import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.events.EventRecorder;
+import dev.pyfleet.metrics.FleetMetrics;
 import dev.pyfleet.operator.OperatorSettings;
 import dev.pyfleet.status.Conditions;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -57,20 +58,18 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
 
     private final OperatorSettings settings;
     private final EventRecorder events;
+    private final FleetMetrics metrics;
     private final Clock clock;
     private InformerEventSource<Pod, PythonApp> podSource;
     private InformerEventSource<PythonApp, PythonApp> appSource;
     private InformerEventSource<VMPool, PythonApp> poolSource;
 
     @Inject
-    public PythonAppReconciler(OperatorSettings settings, EventRecorder events) {
-        this(settings, events, Clock.systemUTC());
-    }
-
-    PythonAppReconciler(OperatorSettings settings, EventRecorder events, Clock clock) {
+    public PythonAppReconciler(OperatorSettings settings, EventRecorder events, FleetMetrics metrics) {
         this.settings = settings;
         this.events = events;
-        this.clock = clock;
+        this.metrics = metrics;
+        this.clock = Clock.systemUTC();
     }
 
     @Override
@@ -80,6 +79,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         // An app that waits for others is woken when one of them changes, and reads their state from the same
         // informer that woke it (the primary cache may not have seen that change yet).
         var primaries = context.getPrimaryCache();
+        metrics.watchApps(primaries);
         primaries.addIndexer(DEPENDS_ON_INDEX, app -> dependsOn(app).stream()
                 .map(dependency -> app.getMetadata().getNamespace() + "/" + dependency).toList());
         appSource = new InformerEventSource<>(

@@ -20,6 +20,7 @@ import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
 import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.events.EventRecorder;
+import dev.pyfleet.metrics.FleetMetrics;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.kubevirt.VirtualMachineInstance;
 import dev.pyfleet.operator.OperatorSettings;
@@ -52,20 +53,23 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
 
     private final OperatorSettings settings;
     private final EventRecorder events;
+    private final FleetMetrics metrics;
     private final Clock clock;
     private InformerEventSource<PythonApp, VMPool> appSource;
     private volatile InformerEventSource<VirtualMachine, VMPool> vmSource;
     private volatile InformerEventSource<VirtualMachineInstance, VMPool> instanceSource;
 
     @Inject
-    public VMPoolReconciler(OperatorSettings settings, EventRecorder events) {
+    public VMPoolReconciler(OperatorSettings settings, EventRecorder events, FleetMetrics metrics) {
         this.settings = settings;
         this.events = events;
+        this.metrics = metrics;
         this.clock = Clock.systemUTC();
     }
 
     @Override
     public List<EventSource<?, VMPool>> prepareEventSources(EventSourceContext<VMPool> context) {
+        metrics.watchPools(context.getPrimaryCache());
         // A change to an app on a pool re-renders the pool's cloud-init, so it wakes the pool.
         appSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(PythonApp.class, VMPool.class)
                 .withName("apps-on-pools")

@@ -246,6 +246,26 @@ class PythonAppIT {
                 .doesNotContain("pythonapp");
     }
 
+    @Test
+    void metricsCountAppsByConditionAndTheirReplicas() {
+        PythonApps.create(client, ns(), SHOP);
+        PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
+
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract()
+                .asString();
+        assertThat(gauge(metrics, "pyfleet_resources{condition=\"Ready\",kind=\"PythonApp\",status=\"True\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(gauge(metrics, "pyfleet_replicas_ready{kind=\"PythonApp\"}")).isGreaterThanOrEqualTo(3);
+        assertThat(metrics).contains("pyfleet_replicas_desired{kind=\"PythonApp\"}")
+                .contains("pyfleet_rollouts_in_progress{kind=\"VMPool\"}");
+    }
+
+    private static double gauge(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no " + series + " in /q/metrics"));
+    }
+
     private String ns() {
         return namespace.name();
     }

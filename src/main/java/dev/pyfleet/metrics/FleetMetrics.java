@@ -1,0 +1,72 @@
+package dev.pyfleet.metrics;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.VMPool;
+import dev.pyfleet.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * PyFleet's own gauges, read from the controllers' informer caches at scrape time (nothing to keep in step):
+ * apps and pools by condition, desired and ready replicas, rollouts in progress.
+ */
+@ApplicationScoped
+public class FleetMetrics {
+
+    static final List<String> CONDITIONS = List.of(Conditions.READY, Conditions.PROGRESSING, Conditions.DEGRADED);
+
+    private final MeterRegistry registry;
+
+    FleetMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void watchApps(IndexedResourceCache<PythonApp> cache) {
+        watch("PythonApp", cache, app -> app.getStatus() == null ? null : app.getStatus().conditions(),
+                app -> app.getSpec().replicas() == null ? 1 : app.getSpec().replicas(),
+                app -> app.getStatus() == null || app.getStatus().readyReplicas() == null ? 0
+                        : app.getStatus().readyReplicas());
+    }
+
+    public void watchPools(IndexedResourceCache<VMPool> cache) {
+        watch("VMPool", cache, pool -> pool.getStatus() == null ? null : pool.getStatus().conditions(),
+                pool -> pool.getSpec().replicas() == null ? 1 : pool.getSpec().replicas(),
+                pool -> pool.getStatus() == null || pool.getStatus().readyReplicas() == null ? 0
+                        : pool.getStatus().readyReplicas());
+    }
+
+    private <R extends HasMetadata> void watch(String kind, IndexedResourceCache<R> cache,
+            Function<R, List<Condition>> conditions, ToDoubleFunction<R> desired, ToDoubleFunction<R> ready) {
+        for (String type : CONDITIONS) {
+            for (String status : List.of("True", "False")) {
+                Gauge.builder("pyfleet.resources", cache, c -> c.list().filter(r -> {
+                    Condition condition = Conditions.find(conditions.apply(r), type);
+                    return condition != null && status.equals(condition.getStatus());
+                }).count()).description("PythonApps and VMPools by condition").tags("kind", kind, "condition", type,
+                        "status", status).register(registry);
+            }
+        }
+        Gauge.builder("pyfleet.replicas.desired", cache, c -> sum(c.list(), desired))
+                .description("Replicas asked for, summed over all apps or pools").tags("kind", kind)
+                .register(registry);
+        Gauge.builder("pyfleet.replicas.ready", cache, c -> sum(c.list(), ready))
+                .description("Ready replicas, summed over all apps or pools").tags("kind", kind).register(registry);
+        Gauge.builder("pyfleet.rollouts.in.progress", cache, c -> c.list()
+                .filter(r -> Conditions.isTrue(conditions.apply(r), Conditions.PROGRESSING)).count())
+                .description("Apps or pools whose rollout is in progress").tags("kind", kind).register(registry);
+    }
+
+    private static <R> double sum(Stream<R> resources, ToDoubleFunction<R> value) {
+        return resources.mapToDouble(value).sum();
+    }
+}
