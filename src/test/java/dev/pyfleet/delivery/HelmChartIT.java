@@ -38,6 +38,18 @@ class HelmChartIT {
     }
 
     @Test
+    void monitoringObjectsRenderWhenTheirValuesAreOn() {
+        String rendered = new Helm(CHART).template().withName("pyfleet").withNamespace("pyfleet-system")
+                .set("prometheusRule.enabled", true).set("grafanaDashboard.enabled", true)
+                .set("serviceMonitor.enabled", true).call();
+        assertThat(rendered).contains("kind: PrometheusRule", "alert: PyFleetDegraded", "alert: PyFleetReplicasMissing",
+                "alert: PyFleetExtenderSlow", "alert: PyFleetOperatorDown", "kind: ServiceMonitor",
+                "grafana_dashboard: \"1\"", "\"uid\": \"pyfleet\"");
+        assertThat(new Helm(CHART).template().withName("pyfleet").call()).doesNotContain("PrometheusRule")
+                .doesNotContain("ServiceMonitor");
+    }
+
+    @Test
     void operatorWithTheChartsServiceAccountIdentityRunsTheSamplesAndIsDeniedTheRest() throws Exception {
         try (ControlPlane cluster = ControlPlane.dedicated("chart", Map.of());
                 KubernetesClient admin = cluster.newClient()) {
