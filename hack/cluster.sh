@@ -38,11 +38,14 @@ load_binaries() {
 
 kctl() { "$KUBECTL" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
 
-# A port nobody listens on: random in a high range, probed with bash's /dev/tcp.
+# A port nobody listens on, probed with bash's /dev/tcp. It is taken below the kernel's ephemeral range: a port
+# there can be the local end of some open connection, which a probe does not see but a bind fails on.
 free_port() {
-  local port _
+  local port _ low=10000 high
+  high="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  ((high > low + 2000)) || { low=20000; high=32000; }
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((low + RANDOM % (high - low)))
     grep -qx "$port" "$STATE_DIR/ports" 2>/dev/null && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port" >>"$STATE_DIR/ports"

@@ -40,12 +40,21 @@ public final class OperatorProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port below the kernel's ephemeral range (as hack/cluster.sh picks them): a port the kernel hands out
+     * could become the local end of some new connection before the operator binds it.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        var random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 10000 + random.nextInt(22000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port between 10000 and 32000");
     }
 
     /** Waits until the operator reports ready on /q/health/ready. */
