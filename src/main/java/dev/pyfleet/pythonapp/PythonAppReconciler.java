@@ -113,6 +113,10 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         List<PodState> states = pods.stream().map(PodState::of).toList();
 
         if (spec.runtime() != RuntimeSpec.Type.Pods) {
+            // The app now runs on a pool: Pods it ran before go.
+            PodWriter writer = new PodWriter(context.getClient(), podSource);
+            states.stream().filter(PodState::live).forEach(p -> writer.delete(app.getMetadata().getNamespace(),
+                    p.name()));
             return onPool(app, now);
         }
         Dependencies.State dependencies = dependencies(app);

@@ -247,6 +247,23 @@ class PythonAppIT {
     }
 
     @Test
+    void appMovedToAVmPoolStopsItsPodsAndReportsThePool() {
+        PythonApps.create(client, ns(), SHOP);
+        PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
+
+        client.resources(PythonApp.class).inNamespace(ns()).withName("shop").edit(app -> PythonApps.parse(client,
+                SHOP.replace("metadata: {name: shop}", "metadata: {name: shop, resourceVersion: \""
+                        + app.getMetadata().getResourceVersion() + "\"}")
+                        + "  python: \"3.12\"\n  runtime: {type: VMPool, poolRef: {name: legacy-vms}}\n"));
+
+        PythonApp moved = PythonApps.await(client, ns(), "shop", app -> PythonApps.condition(app, "Ready") != null
+                && "PoolNotFound".equals(PythonApps.condition(app, "Ready").getReason()), 60);
+        assertThat(PythonApps.condition(moved, "Ready").getMessage()).contains("no VMPool named legacy-vms");
+        Awaitility.await("the app's Pods gone").atMost(Duration.ofSeconds(60))
+                .until(() -> PythonApps.pods(client, ns(), "shop").isEmpty());
+    }
+
+    @Test
     void metricsCountAppsByConditionAndTheirReplicas() {
         PythonApps.create(client, ns(), SHOP);
         PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
