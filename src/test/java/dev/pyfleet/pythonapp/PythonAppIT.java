@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -146,10 +148,7 @@ class PythonAppIT {
                     public void onClose(WatcherException cause) {
                     }
                 })) {
-            client.resources(PythonApp.class).inNamespace(ns()).withName("shop")
-                    .edit(app -> PythonApps.parse(client, SHOP.replace("shop:1.0.0", "shop:1.1.0")
-                            .replace("metadata: {name: shop}", "metadata: {name: shop, resourceVersion: \""
-                                    + app.getMetadata().getResourceVersion() + "\"}")));
+            mergePatch("{\"spec\": {\"image\": \"ghcr.io/acme/shop:1.1.0\"}}");
             PythonApp done = PythonApps.await(client, ns(), "shop", app -> conditionIs("Ready", "True").test(app)
                     && !oldRevision.equals(app.getStatus().currentRevision()), 120);
 
@@ -176,10 +175,7 @@ class PythonAppIT {
                 .collect(Collectors.toSet());
 
         // No node has this label: the new revision's Pods stay Pending and never become ready.
-        client.resources(PythonApp.class).inNamespace(ns()).withName("shop").edit(current -> PythonApps.parse(client,
-                app.replace("metadata: {name: shop}", "metadata: {name: shop, resourceVersion: \""
-                        + current.getMetadata().getResourceVersion() + "\"}")
-                        + "  placement: {nodeSelector: {pyfleet.dev/test-pool: nowhere}}\n"));
+        mergePatch("{\"spec\": {\"placement\": {\"nodeSelector\": {\"pyfleet.dev/test-pool\": \"nowhere\"}}}}");
 
         PythonApp degraded = PythonApps.await(client, ns(), "shop", conditionIs("Degraded", "True"), 60);
         assertThat(PythonApps.condition(degraded, "Degraded").getReason()).isEqualTo("ProgressDeadlineExceeded");
@@ -251,10 +247,8 @@ class PythonAppIT {
         PythonApps.create(client, ns(), SHOP);
         PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
 
-        client.resources(PythonApp.class).inNamespace(ns()).withName("shop").edit(app -> PythonApps.parse(client,
-                SHOP.replace("metadata: {name: shop}", "metadata: {name: shop, resourceVersion: \""
-                        + app.getMetadata().getResourceVersion() + "\"}")
-                        + "  python: \"3.12\"\n  runtime: {type: VMPool, poolRef: {name: legacy-vms}}\n"));
+        mergePatch("{\"spec\": {\"python\": \"3.12\", \"runtime\": {\"type\": \"VMPool\", "
+                + "\"poolRef\": {\"name\": \"legacy-vms\"}}}}");
 
         PythonApp moved = PythonApps.await(client, ns(), "shop", app -> PythonApps.condition(app, "Ready") != null
                 && "PoolNotFound".equals(PythonApps.condition(app, "Ready").getReason()), 60);
@@ -281,6 +275,12 @@ class PythonAppIT {
         return metrics.lines().filter(line -> line.startsWith(series + " ")).findFirst()
                 .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
                 .orElseThrow(() -> new AssertionError("no " + series + " in /q/metrics"));
+    }
+
+    /** A change as a user makes it: no resourceVersion, so the operator's status writes cannot conflict with it. */
+    private void mergePatch(String json) {
+        client.resources(PythonApp.class).inNamespace(ns()).withName("shop")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), json);
     }
 
     private String ns() {

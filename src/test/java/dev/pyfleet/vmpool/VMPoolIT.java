@@ -33,6 +33,8 @@ import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
@@ -207,16 +209,10 @@ class VMPoolIT {
         assertThat(result.exitCode()).as(result.output()).isZero();
     }
 
+    /** A change as a user makes it: no resourceVersion, so the operator's status writes cannot conflict with it. */
     private void editImage(String image) {
-        client.resources(VMPool.class).inNamespace(ns()).withName("vms").edit(pool -> {
-            var vm = pool.getSpec().vm();
-            var spec = pool.getSpec();
-            pool.setSpec(new dev.pyfleet.api.v1alpha1.VMPoolSpec(spec.replicas(),
-                    new dev.pyfleet.api.v1alpha1.VMPoolSpec.VMTemplate(vm.cpu(), vm.memory(), image, vm.python(),
-                            vm.cloudInit(), vm.runStrategy()),
-                    spec.updateStrategy(), spec.scaleDown(), spec.autoHealing(), spec.placement()));
-            return pool;
-        });
+        client.resources(VMPool.class).inNamespace(ns()).withName("vms").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\": {\"vm\": {\"image\": \"" + image + "\"}}}");
     }
 
     private List<VirtualMachine> awaitVms(String pool, Predicate<List<VirtualMachine>> condition) {
