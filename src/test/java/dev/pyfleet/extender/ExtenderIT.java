@@ -90,6 +90,16 @@ class ExtenderIT {
                 .filter(n -> n.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
                 .count() == 3);
+        // The extender learns of nodes from its own informer: wait until it would place on all three.
+        String probe = """
+                {"Pod": {"metadata": {"name": "probe", "namespace": "%s", "uid": "probe",
+                         "labels": {"app.kubernetes.io/managed-by": "pyfleet", "pyfleet.dev/app": "probe"}},
+                         "spec": {"containers": [{"name": "c", "image": "i"}]}},
+                 "NodeNames": ["%s-0", "%s-1", "%s-2"]}""".formatted(pool, pool, pool, pool);
+        Awaitility.await("the extender's cache knows the new nodes").atMost(Duration.ofSeconds(30))
+                .until(() -> HttpClient.newHttpClient().send(post("filter", probe),
+                        HttpResponse.BodyHandlers.ofString()).body()
+                        .contains("\"NodeNames\":[\"" + pool + "-0\",\"" + pool + "-1\",\"" + pool + "-2\"]"));
     }
 
     @AfterEach
