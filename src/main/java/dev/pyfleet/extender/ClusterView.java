@@ -97,10 +97,6 @@ public class ClusterView implements NodeSource {
         }
     }
 
-    public boolean synced() {
-        return nodes != null && nodes.hasSynced() && pods.hasSynced();
-    }
-
     /** Snapshots of the named nodes that exist; bound and assumed pods count towards what they have requested. */
     @Override
     public List<NodeSnapshot> snapshot(Collection<String> names) {
@@ -124,10 +120,6 @@ public class ClusterView implements NodeSource {
         if (podUid != null) {
             assumed.put(podUid, new Assumed(node, pod, clock.instant().plus(ASSUME_FOR)));
         }
-    }
-
-    int assumedCount() {
-        return assumed.size();
     }
 
     private NodeSnapshot snapshot(Node node, List<Assumed> assumedHere) {

@@ -63,8 +63,4 @@ public class OperatorLifecycle {
             clusterView.stop();
         }
     }
-
-    public boolean isStarted() {
-        return started;
-    }
 }

@@ -106,11 +106,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         Instant now = clock.instant();
         PythonAppStatus previous = app.getStatus();
         EffectiveSpec spec = new EffectiveSpec(app.getSpec());
-        AppPodTemplate template = AppPodTemplate.of(app, settings.schedulerName());
-        RolloutPlanner.Bounds bounds = RolloutPlanner.Bounds.of(spec.replicas(), spec.maxSurge(),
-                spec.maxUnavailable(), spec.minReadySeconds());
-        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
-        List<PodState> states = pods.stream().map(PodState::of).toList();
+        List<PodState> states = context.getSecondaryResources(Pod.class).stream().map(PodState::of).toList();
 
         if (spec.runtime() != RuntimeSpec.Type.Pods) {
             // The app now runs on a pool: Pods it ran before go.
@@ -119,6 +115,9 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                     p.name()));
             return onPool(app, now);
         }
+        AppPodTemplate template = AppPodTemplate.of(app, settings.schedulerName());
+        RolloutPlanner.Bounds bounds = RolloutPlanner.Bounds.of(spec.replicas(), spec.maxSurge(),
+                spec.maxUnavailable(), spec.minReadySeconds());
         Dependencies.State dependencies = dependencies(app);
         RolloutPlan plan = dependencies instanceof Dependencies.Met
                 ? RolloutPlanner.plan(bounds, template.revision(), states, now)
