@@ -70,9 +70,11 @@ public final class ControlPlane implements AutoCloseable {
     /** The control plane most tests share, started on first use and stopped when the test JVM exits. */
     public static synchronized ControlPlane get() {
         if (instance == null) {
+            // One per checkout: two clones tested at once on one machine must not stop each other's cluster.
+            String checkout = Integer.toHexString(repoPath("").toString().hashCode());
             instance = new ControlPlane(Path.of(System.getProperty("pyfleet.it.stateDir",
-                    System.getProperty("java.io.tmpdir") + "/pyfleet-it-" + System.getProperty("user.name"))),
-                    true, true, Map.of());
+                    System.getProperty("java.io.tmpdir") + "/pyfleet-it-" + System.getProperty("user.name") + "-"
+                            + checkout)), true, true, Map.of());
         }
         return instance;
     }
