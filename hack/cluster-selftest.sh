@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks hack/cluster.sh as a user meets it: `up` gives Ready fake nodes; `down` leaves no process of ours, no bound
-# port and no state behind. Runs in a state directory of its own so it never touches another control plane.
+# Checks hack/cluster.sh as a user meets it: `up` gives Ready fake nodes; `crash` brings a component back with what
+# it stored; `down` leaves no process of ours, no bound port and no state behind. Runs in a state directory of its
+# own so it never touches another control plane.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +18,11 @@ ready="$("$CLUSTER" kubectl get nodes --no-headers | awk '$2 == "Ready"' | wc -l
 check "up gives 3 Ready fake nodes (got $ready)" '[[ $ready == 3 ]]'
 check "status exits 0 while up" '"$CLUSTER" status >/dev/null'
 check "a second up reuses the running control plane" '"$CLUSTER" up 2>&1 | grep -q "already running"'
+"$CLUSTER" kubectl create configmap kept -n default >/dev/null
+old_pid="$(cat "$PYFLEET_STATE_DIR/etcd.pid")"
+"$CLUSTER" crash etcd 2>/dev/null && "$CLUSTER" crash kube-apiserver 2>/dev/null
+check "crash restarts etcd and kube-apiserver, and what was written survives" \
+  '[[ $(cat "$PYFLEET_STATE_DIR/etcd.pid") != "$old_pid" ]] && "$CLUSTER" kubectl get configmap kept -n default >/dev/null'
 
 pids="$(cat "$PYFLEET_STATE_DIR"/*.pid)"
 ports="$(cat "$PYFLEET_STATE_DIR/ports")"
@@ -31,5 +37,5 @@ check "down frees every port it used ($(wc -w <<<"$ports") ports, $bound still b
 check "down removes its state directory" '[[ ! -e $PYFLEET_STATE_DIR ]]'
 check "status exits non-zero when nothing runs" '! "$CLUSTER" status >/dev/null'
 
-echo "cluster-selftest: $((7 - failures)) passed, $failures failed"
+echo "cluster-selftest: $((8 - failures)) passed, $failures failed"
 ((failures == 0))

@@ -2,11 +2,14 @@
 # A real, local Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, kube-controller-manager, the default
 # kube-scheduler, a second kube-scheduler whose only profile is pyfleet-scheduler, and KWOK keeping fake nodes alive.
 #
-#   hack/cluster.sh up [--nodes N] [--cpu C] [--memory M] [--pods P] [--gpus G]
+#   hack/cluster.sh up [--nodes N] [--cpu C] [--memory M] [--pods P] [--gpus G] [--audit]
 #   hack/cluster.sh down | status | kubeconfig | env
 #   hack/cluster.sh add-nodes N [--prefix P] [--cpu C] [--memory M] [--pods P] [--gpus G]
 #   hack/cluster.sh restart-scheduler      re-read PYFLEET_SCHEDULER_CONFIG and restart pyfleet-scheduler
+#   hack/cluster.sh crash COMPONENT        kill -9 etcd, kube-apiserver, ... and start it again as it was started
 #   hack/cluster.sh kubectl ARGS...        the control plane's own kubectl against its kubeconfig
+#
+# `up --audit` also has kube-apiserver log every write (Metadata level) to logs/audit.log in the state directory.
 #
 # Env: PYFLEET_STATE_DIR        runtime state: certs, data, logs, pids (default /tmp/pyfleet-cluster-$UID)
 #      PYFLEET_CACHE_DIR        where the built binaries are cached (see hack/build-control-plane.sh)
@@ -22,7 +25,7 @@ SCHEDULER_TEMPLATE="${PYFLEET_SCHEDULER_CONFIG:-$HACK_DIR/pyfleet-scheduler.yaml
 EXTENDER_URL="${PYFLEET_EXTENDER_URL:-http://127.0.0.1:8080/scheduler}"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler pyfleet-scheduler kwok)
 
-NODES=3 NODE_CPU=8 NODE_MEMORY=32Gi NODE_PODS=110 NODE_GPUS=0 NODE_PREFIX=kwok-node
+NODES=3 NODE_CPU=8 NODE_MEMORY=32Gi NODE_PODS=110 NODE_GPUS=0 NODE_PREFIX=kwok-node AUDIT=0
 
 say() { echo "cluster: $*" >&2; }
 fail() { echo "cluster: $*" >&2; exit 1; }
@@ -70,6 +73,7 @@ is_running() {
 start_component() {
   local name="$1" binary="$2" pid exe _; shift 2
   exe="$(readlink -f "$binary")"
+  printf '%s\0' "$binary" "$@" >"$STATE_DIR/$name.cmd"
   "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
   pid=$!
   echo "$pid" >"$STATE_DIR/$name.pid"
@@ -85,6 +89,7 @@ start_component() {
 wait_healthy() {
   local name="$1" url="$2" seconds="${3:-60}"; shift 3 || true
   local deadline=$((SECONDS + seconds))
+  printf '%s\0' "$url" "$@" >"$STATE_DIR/$name.health"
   until curl -fsS --max-time 2 "$@" "$url" >/dev/null 2>&1; do
     if ! is_running "$name"; then
       echo "cluster: $name exited during startup; last lines of $STATE_DIR/logs/$name.log:" >&2
@@ -219,14 +224,19 @@ cmd_up() {
   say "starting kube-apiserver"
   generate_certs
   API_PORT="$(free_port)"
-  local pki="$STATE_DIR/pki"
+  local pki="$STATE_DIR/pki" audit_flags=()
+  if ((AUDIT)); then
+    write_audit_policy
+    audit_flags=(--audit-policy-file="$STATE_DIR/audit-policy.yaml" --audit-log-path="$STATE_DIR/logs/audit.log"
+      --audit-log-format=json --audit-log-mode=blocking)
+  fi
   start_component kube-apiserver "$K8S_BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$etcd_port" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
     --secure-port="$API_PORT" --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
     --client-ca-file="$pki/ca.crt" --service-account-key-file="$pki/sa.pub" \
     --service-account-signing-key-file="$pki/sa.key" --service-account-issuer=https://kubernetes.default.svc \
     --service-cluster-ip-range=10.96.0.0/16 --authorization-mode=Node,RBAC --allow-privileged=true \
-    --endpoint-reconciler-type=none --enable-priority-and-fairness=false
+    --endpoint-reconciler-type=none --enable-priority-and-fairness=false "${audit_flags[@]}"
   wait_healthy kube-apiserver "https://127.0.0.1:$API_PORT/readyz" 90 --cacert "$pki/ca.crt" \
     --cert "$pki/admin.crt" --key "$pki/admin.key"
   write_kubeconfig
@@ -300,6 +310,35 @@ cmd_status() {
   if [[ $any == 1 ]]; then echo "kubeconfig: $KUBECONFIG_PATH"; else return 1; fi
 }
 
+# Every write at Metadata level (who, what, when), nothing else: enough to tell which client changed what, in order.
+write_audit_policy() {
+  cat >"$STATE_DIR/audit-policy.yaml" <<EOF
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+  verbs: [create, update, patch, delete, deletecollection]
+- level: None
+EOF
+}
+
+# A crash and a restart: SIGKILL, then the same command line again, healthy before it returns.
+cmd_crash() {
+  local name="${1:-}" pid args=() health=()
+  [[ -f "$STATE_DIR/$name.cmd" ]] || fail "no component named '$name' was started here"
+  if is_running "$name"; then
+    pid="$(pid_of "$name")"
+    kill -9 "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  fi
+  mapfile -d '' args <"$STATE_DIR/$name.cmd"
+  mapfile -d '' health <"$STATE_DIR/$name.health"
+  mv "$STATE_DIR/logs/$name.log" "$STATE_DIR/logs/$name.log.$(date +%s%N)"
+  start_component "$name" "${args[@]}"
+  wait_healthy "$name" "${health[0]}" 90 "${health[@]:1}"
+  say "$name killed and started again (pid $(pid_of "$name"))"
+}
+
 cmd_restart_scheduler() {
   is_running kube-apiserver || fail "the control plane is not up"
   load_binaries
@@ -322,6 +361,7 @@ parse_node_flags() {
       --pods) NODE_PODS="$2" ;;
       --gpus) NODE_GPUS="$2" ;;
       --prefix) NODE_PREFIX="$2" ;;
+      --audit) AUDIT=1; shift; continue ;;
       *) fail "unknown option $1" ;;
     esac
     shift 2
@@ -344,8 +384,9 @@ main() {
       create_nodes "$n" "$(kctl get nodes -o name | grep -c "/$NODE_PREFIX-" || true)"
       ;;
     restart-scheduler) cmd_restart_scheduler ;;
+    crash) cmd_crash "$@" ;;
     kubectl) load_binaries; kctl "$@" ;;
-    *) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }
 
