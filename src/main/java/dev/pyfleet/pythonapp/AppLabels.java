@@ -30,10 +30,14 @@ public final class AppLabels {
         return labels;
     }
 
-    /** Name, namespace and labels of an object the app owns under its own name (its Service, its budget). */
+    /**
+     * Name, namespace, labels and controlling owner of an object the app owns under its own name (its Service, its
+     * budget). The owner is marked as controller, as on the app's Pods, so tools that follow controllers find it.
+     */
     public static ObjectMeta ownedMetadata(PythonApp app) {
         return new ObjectMetaBuilder().withName(app.getMetadata().getName())
-                .withNamespace(app.getMetadata().getNamespace()).withLabels(of(app)).build();
+                .withNamespace(app.getMetadata().getNamespace()).withLabels(of(app))
+                .withOwnerReferences(AppPodTemplate.ownerReference(app)).build();
     }
 
     /** The labels that select exactly the app's Pods, whatever their revision. */
