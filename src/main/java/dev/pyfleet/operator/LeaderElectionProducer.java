@@ -18,6 +18,8 @@ public class LeaderElectionProducer {
         if (!election.enabled()) {
             return null;
         }
-        return new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null));
+        return new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null),
+                election.leaseDuration(), election.renewDeadline(), election.retryPeriod(),
+                election.identity().orElse(null), null, true);
     }
 }

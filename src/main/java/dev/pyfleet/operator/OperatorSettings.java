@@ -16,6 +16,16 @@ public interface OperatorSettings {
 
     LeaderElection leaderElection();
 
+    Log log();
+
+    interface Log {
+        enum Format { text, json }
+
+        /** text: one human-readable line per record; json: one JSON object per line. */
+        @WithDefault("text")
+        Format format();
+    }
+
     interface LeaderElection {
         /** Run the controllers on one replica at a time, elected with a Lease; the extender answers on all. */
         @WithDefault("false")
@@ -26,6 +36,21 @@ public interface OperatorSettings {
 
         /** Namespace of the Lease; the chart passes the operator's own. Empty: the client's namespace. */
         Optional<String> leaseNamespace();
+
+        /** How long a leader's Lease holds after its last renewal; a standby takes over once it has run out. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the leader keeps trying to renew before it gives up leading (and exits). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often a standby tries to acquire the Lease, and the leader to renew it. */
+        @WithDefault("2s")
+        Duration retryPeriod();
+
+        /** This replica's name in the Lease; the chart passes the Pod's name. Empty: the host name. */
+        Optional<String> identity();
     }
 
     interface ApiServer {

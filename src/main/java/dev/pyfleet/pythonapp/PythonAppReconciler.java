@@ -21,6 +21,7 @@ import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.events.EventRecorder;
+import dev.pyfleet.events.ReconcileFailures;
 import dev.pyfleet.metrics.FleetMetrics;
 import dev.pyfleet.operator.OperatorSettings;
 import dev.pyfleet.status.Conditions;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -59,16 +61,19 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
     private final OperatorSettings settings;
     private final EventRecorder events;
     private final FleetMetrics metrics;
+    private final ReconcileFailures failures;
     private final Clock clock;
     private InformerEventSource<Pod, PythonApp> podSource;
     private InformerEventSource<PythonApp, PythonApp> appSource;
     private InformerEventSource<VMPool, PythonApp> poolSource;
 
     @Inject
-    public PythonAppReconciler(OperatorSettings settings, EventRecorder events, FleetMetrics metrics) {
+    public PythonAppReconciler(OperatorSettings settings, EventRecorder events, FleetMetrics metrics,
+            ReconcileFailures failures) {
         this.settings = settings;
         this.events = events;
         this.metrics = metrics;
+        this.failures = failures;
         this.clock = Clock.systemUTC();
     }
 
@@ -103,6 +108,29 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
 
     @Override
     public UpdateControl<PythonApp> reconcile(PythonApp app, Context<PythonApp> context) {
+        UpdateControl<PythonApp> control = reconcileOnce(app, context);
+        failures.succeeded(app);
+        return control;
+    }
+
+    /**
+     * A failed reconcile is logged once and marks the object Degraded with the reason; the SDK retries it with
+     * backoff, and the next successful pass writes the whole status afresh.
+     */
+    @Override
+    public ErrorStatusUpdateControl<PythonApp> updateErrorStatus(PythonApp app, Context<PythonApp> context, Exception e) {
+        Optional<String> reason = failures.failed(app, e);
+        if (reason.isEmpty()) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        PythonAppStatus status = app.getStatus() != null ? app.getStatus() : PythonAppStatus.EMPTY;
+        app.setStatus(status.withConditions(Conditions.replace(status.conditions(), Conditions.of(
+                Conditions.DEGRADED, true, ReconcileFailures.REASON, reason.get()),
+                app.getMetadata().getGeneration(), clock.instant())));
+        return ErrorStatusUpdateControl.patchStatus(app);
+    }
+
+    private UpdateControl<PythonApp> reconcileOnce(PythonApp app, Context<PythonApp> context) {
         Instant now = clock.instant();
         PythonAppStatus previous = app.getStatus();
         EffectiveSpec spec = new EffectiveSpec(app.getSpec());

@@ -38,6 +38,16 @@ public final class Conditions {
         }).toList();
     }
 
+    /** {@code conditions} with the one of {@code replacement}'s type replaced (or added), stamped as by merge. */
+    public static List<Condition> replace(List<Condition> conditions, Condition replacement, Long generation,
+            Instant now) {
+        Condition stamped = merge(conditions, List.of(replacement), generation, now).get(0);
+        List<Condition> result = new java.util.ArrayList<>(conditions == null ? List.of() : conditions);
+        result.removeIf(c -> replacement.getType().equals(c.getType()));
+        result.add(stamped);
+        return List.copyOf(result);
+    }
+
     public static Condition find(List<Condition> conditions, String type) {
         if (conditions == null) {
             return null;

@@ -20,6 +20,7 @@ import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
 import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.events.EventRecorder;
+import dev.pyfleet.events.ReconcileFailures;
 import dev.pyfleet.metrics.FleetMetrics;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.kubevirt.VirtualMachineInstance;
@@ -29,6 +30,7 @@ import dev.pyfleet.status.Conditions;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -54,16 +56,19 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
     private final OperatorSettings settings;
     private final EventRecorder events;
     private final FleetMetrics metrics;
+    private final ReconcileFailures failures;
     private final Clock clock;
     private InformerEventSource<PythonApp, VMPool> appSource;
     private volatile InformerEventSource<VirtualMachine, VMPool> vmSource;
     private volatile InformerEventSource<VirtualMachineInstance, VMPool> instanceSource;
 
     @Inject
-    public VMPoolReconciler(OperatorSettings settings, EventRecorder events, FleetMetrics metrics) {
+    public VMPoolReconciler(OperatorSettings settings, EventRecorder events, FleetMetrics metrics,
+            ReconcileFailures failures) {
         this.settings = settings;
         this.events = events;
         this.metrics = metrics;
+        this.failures = failures;
         this.clock = Clock.systemUTC();
     }
 
@@ -82,6 +87,29 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
 
     @Override
     public UpdateControl<VMPool> reconcile(VMPool pool, Context<VMPool> context) {
+        UpdateControl<VMPool> control = reconcileOnce(pool, context);
+        failures.succeeded(pool);
+        return control;
+    }
+
+    /**
+     * A failed reconcile is logged once and marks the object Degraded with the reason; the SDK retries it with
+     * backoff, and the next successful pass writes the whole status afresh.
+     */
+    @Override
+    public ErrorStatusUpdateControl<VMPool> updateErrorStatus(VMPool pool, Context<VMPool> context, Exception e) {
+        Optional<String> reason = failures.failed(pool, e);
+        if (reason.isEmpty()) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        VMPoolStatus status = pool.getStatus() != null ? pool.getStatus() : VMPoolStatus.EMPTY;
+        pool.setStatus(status.withConditions(Conditions.replace(status.conditions(), Conditions.of(
+                Conditions.DEGRADED, true, ReconcileFailures.REASON, reason.get()),
+                pool.getMetadata().getGeneration(), clock.instant())));
+        return ErrorStatusUpdateControl.patchStatus(pool);
+    }
+
+    private UpdateControl<VMPool> reconcileOnce(VMPool pool, Context<VMPool> context) {
         Instant now = clock.instant();
         long generation = Objects.requireNonNullElse(pool.getMetadata().getGeneration(), 0L);
         int replicas = Objects.requireNonNullElse(pool.getSpec().replicas(), 1);

@@ -1,6 +1,7 @@
 package dev.pyfleet.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,15 +39,25 @@ class HelmChartIT {
     }
 
     @Test
-    void monitoringObjectsRenderWhenTheirValuesAreOn() {
+    void monitoringObjectsAndJsonLogsRenderWhenTheirValuesAreOn() {
         String rendered = new Helm(CHART).template().withName("pyfleet").withNamespace("pyfleet-system")
                 .set("prometheusRule.enabled", true).set("grafanaDashboard.enabled", true)
-                .set("serviceMonitor.enabled", true).call();
+                .set("serviceMonitor.enabled", true).set("logFormat", "json").call();
         assertThat(rendered).contains("kind: PrometheusRule", "alert: PyFleetDegraded", "alert: PyFleetReplicasMissing",
                 "alert: PyFleetExtenderSlow", "alert: PyFleetOperatorDown", "kind: ServiceMonitor",
-                "grafana_dashboard: \"1\"", "\"uid\": \"pyfleet\"");
+                "grafana_dashboard: \"1\"", "\"uid\": \"pyfleet\"",
+                "- name: PYFLEET_LOG_FORMAT\n              value: \"json\"");
         assertThat(new Helm(CHART).template().withName("pyfleet").call()).doesNotContain("PrometheusRule")
                 .doesNotContain("ServiceMonitor");
+    }
+
+    @Test
+    void replicasWithoutLeaderElectionAreRefused() {
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("pyfleet").set("replicas", 2)
+                .set("leaderElection.enabled", false).call())
+                .hasMessageContaining("replicas > 1 needs leaderElection.enabled=true");
+        assertThat(new Helm(CHART).template().withName("pyfleet").set("replicas", 1)
+                .set("leaderElection.enabled", false).call()).contains("name: pyfleet-operator");
     }
 
     @Test
@@ -66,9 +77,11 @@ class HelmChartIT {
             // pyfleet-system enforces the restricted profile: the chart's Pods exist only if they comply.
             for (String deployment : List.of("pyfleet-operator", "pyfleet-scheduler")) {
                 admin.apps().deployments().inNamespace("pyfleet-system").withName(deployment).waitUntilCondition(
-                        d -> d != null && d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus()
+                        d -> d != null && d.getStatus() != null && d.getSpec().getReplicas().equals(d.getStatus()
                                 .getReadyReplicas()), 90, java.util.concurrent.TimeUnit.SECONDS);
             }
+            assertThat(admin.apps().deployments().inNamespace("pyfleet-system").withName("pyfleet-operator").get()
+                    .getSpec().getReplicas()).as("operator replicas by default: a leader and a standby").isEqualTo(2);
 
             // Control: impersonating an identity without the chart's RBAC, the operator cannot start. This shows
             // that the impersonation below is real, not an admin connection in disguise.

@@ -50,4 +50,13 @@ public record PythonAppStatus(
 
         @JsonPropertyDescription("Ready, Progressing, Degraded and DependenciesReady.")
         List<Condition> conditions) {
+
+    /** No status yet: what an object has before its first successful reconcile. */
+    public static final PythonAppStatus EMPTY = new PythonAppStatus(null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /** The same status with other conditions (e.g. Degraded when a reconcile failed). */
+    public PythonAppStatus withConditions(List<Condition> replaced) {
+        return new PythonAppStatus(observedGeneration, replicas, readyReplicas, updatedReplicas, availableReplicas,
+                selector, currentRevision, updateRevision, ready, phase, lastProgressTime, replaced);
+    }
 }

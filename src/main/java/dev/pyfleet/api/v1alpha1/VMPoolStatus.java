@@ -50,6 +50,15 @@ public record VMPoolStatus(
         @JsonPropertyDescription("Ready, Progressing, Degraded and KubeVirtAvailable.")
         List<Condition> conditions) {
 
+    /** No status yet: what an object has before its first successful reconcile. */
+    public static final VMPoolStatus EMPTY = new VMPoolStatus(null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /** The same status with other conditions (e.g. Degraded when a reconcile failed). */
+    public VMPoolStatus withConditions(List<Condition> replaced) {
+        return new VMPoolStatus(observedGeneration, replicas, readyReplicas, updatedReplicas, selector, currentRevision,
+                updateRevision, ready, phase, lastProgressTime, vms, replaced);
+    }
+
     /** One VM of the pool. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record VM(
