@@ -58,6 +58,9 @@ class PythonAppValidationIT {
             name that is not a Service name | name: shop                   | name: 9shop                             | metadata.name must start with a letter
             name too long for Pod names   | name: shop                     | name: shop-with-a-name-much-longer-than-pod-names-allow | metadata.name must be at most 48 characters
             unknown strategy              | process:                       | placement: {strategy: Random} ;; process: | Unsupported value: "Random"
+            request above its limit       | process:                       | resources: {requests: {memory: 1Gi}, limits: {memory: 256Mi}} ;; process: | resources.requests.memory must not be more than resources.limits.memory
+            cpu that is not a quantity    | process:                       | resources: {requests: {cpu: lots}} ;; process: | resources.requests.cpu must be a quantity such as 500m
+            no surge and no unavailable set | process:                     | rollout: {maxSurge: 0} ;; process: | (maxUnavailable defaults to 0)
             """)
     void invalidAppIsRejectedWithAMessageThatNamesTheProblem(String what, String replace, String with,
             String message) {

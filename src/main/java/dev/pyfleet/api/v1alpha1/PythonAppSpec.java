@@ -22,6 +22,36 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 @ValidationRule(value = "!has(self.runtime) || !has(self.runtime.type) || self.runtime.type != 'VMPool' "
         + "|| has(self.python)",
         message = "python is required when runtime.type is VMPool (e.g. python: \"3.12\")", fieldPath = ".python")
+@ValidationRule(value = "!has(self.resources) || !has(self.resources.requests) "
+        + "|| !('cpu' in self.resources.requests) || isQuantity(string(self.resources.requests['cpu']))",
+        message = "resources.requests.cpu must be a quantity such as 500m",
+        fieldPath = ".resources.requests")
+@ValidationRule(value = "!has(self.resources) || !has(self.resources.limits) "
+        + "|| !('cpu' in self.resources.limits) || isQuantity(string(self.resources.limits['cpu']))",
+        message = "resources.limits.cpu must be a quantity such as 500m",
+        fieldPath = ".resources.limits")
+@ValidationRule(value = "!has(self.resources) || !has(self.resources.requests) "
+        + "|| !has(self.resources.limits) || !('cpu' in self.resources.requests) "
+        + "|| !('cpu' in self.resources.limits) || !isQuantity(string(self.resources.requests['cpu'])) "
+        + "|| !isQuantity(string(self.resources.limits['cpu'])) "
+        + "|| quantity(string(self.resources.requests['cpu']))"
+        + ".compareTo(quantity(string(self.resources.limits['cpu']))) <= 0",
+        message = "resources.requests.cpu must not be more than resources.limits.cpu", fieldPath = ".resources")
+@ValidationRule(value = "!has(self.resources) || !has(self.resources.requests) "
+        + "|| !('memory' in self.resources.requests) || isQuantity(string(self.resources.requests['memory']))",
+        message = "resources.requests.memory must be a quantity such as 512Mi",
+        fieldPath = ".resources.requests")
+@ValidationRule(value = "!has(self.resources) || !has(self.resources.limits) "
+        + "|| !('memory' in self.resources.limits) || isQuantity(string(self.resources.limits['memory']))",
+        message = "resources.limits.memory must be a quantity such as 512Mi",
+        fieldPath = ".resources.limits")
+@ValidationRule(value = "!has(self.resources) || !has(self.resources.requests) "
+        + "|| !has(self.resources.limits) || !('memory' in self.resources.requests) "
+        + "|| !('memory' in self.resources.limits) || !isQuantity(string(self.resources.requests['memory'])) "
+        + "|| !isQuantity(string(self.resources.limits['memory'])) "
+        + "|| quantity(string(self.resources.requests['memory']))"
+        + ".compareTo(quantity(string(self.resources.limits['memory']))) <= 0",
+        message = "resources.requests.memory must not be more than resources.limits.memory", fieldPath = ".resources")
 public record PythonAppSpec(
         @Required @Size(min = 1, max = 512)
         @JsonPropertyDescription("Container image holding the app and its dependencies, e.g. ghcr.io/acme/shop:1.4.2.")

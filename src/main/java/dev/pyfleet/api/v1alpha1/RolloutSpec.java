@@ -21,7 +21,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
         fieldPath = ".maxUnavailable")
 @ValidationRule(value = "!has(self.maxSurge) || !has(self.maxUnavailable) || !((type(self.maxSurge) == int ? self.maxSurge == 0 : self.maxSurge.matches('^0+%$')) && "
         + "(type(self.maxUnavailable) == int ? self.maxUnavailable == 0 : self.maxUnavailable.matches('^0+%$')))",
-        message = "rollout.maxSurge and rollout.maxUnavailable cannot both be zero: a rollout could never start")
+        message = "rollout.maxSurge and rollout.maxUnavailable cannot both be zero (maxUnavailable defaults to 0): "
+                + "a rollout could never start")
 public record RolloutSpec(
         @Default("25%")
         @JsonPropertyDescription("Pods above replicas during a rollout: a number or a percentage of replicas "
