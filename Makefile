@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: help run test bench unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
+.PHONY: help run test chaos bench unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -14,6 +14,10 @@ test: control-plane ## unit tests, the control-plane self-test, integration test
 	hack/cluster-selftest.sh
 	$(MVN) verify
 	hack/check-generated.sh
+
+chaos: control-plane ## the reliability tests in their long form (make test runs their short form)
+	$(MVN) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test='dev.pyfleet.reliability.*IT' -Dpyfleet.chaos=long
 
 bench: control-plane ## benchmarks (not part of make test); results go to docs/benchmarks.md
 	$(MVN) -Pbench verify

@@ -336,6 +336,11 @@ cmd_crash() {
   mv "$STATE_DIR/logs/$name.log" "$STATE_DIR/logs/$name.log.$(date +%s%N)"
   start_component "$name" "${args[@]}"
   wait_healthy "$name" "${health[0]}" 90 "${health[@]:1}"
+  if [[ "$name" != kube-apiserver ]]; then
+    # Done when clients can use the control plane again: kube-apiserver ready (its readyz checks etcd too).
+    mapfile -d '' health <"$STATE_DIR/kube-apiserver.health"
+    wait_healthy kube-apiserver "${health[0]}" 90 "${health[@]:1}"
+  fi
   say "$name killed and started again (pid $(pid_of "$name"))"
 }
 

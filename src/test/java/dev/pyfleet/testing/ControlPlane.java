@@ -146,6 +146,20 @@ public final class ControlPlane implements AutoCloseable {
                 .resolve("fixtures/kubevirt");
     }
 
+    /** kill -9 one component (etcd, kube-apiserver, ...) and start it again as before; returns once it is healthy. */
+    public void crash(String component) {
+        CommandResult crash = cluster("crash", component);
+        if (crash.exitCode() != 0) {
+            throw new IllegalStateException("hack/cluster.sh crash " + component + " failed:\n" + crash.output());
+        }
+        log(crash.output().strip());
+    }
+
+    /** The API server's audit log of writes; only a control plane started with {@code --audit} has one. */
+    public Path auditLog() {
+        return stateDir.resolve("logs/audit.log");
+    }
+
     /** Runs the control plane's own kubectl against it. */
     public CommandResult kubectl(String... args) {
         return cluster(Stream.concat(Stream.of("kubectl"), Stream.of(args)).toArray(String[]::new));

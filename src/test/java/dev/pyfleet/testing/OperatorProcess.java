@@ -88,6 +88,10 @@ public final class OperatorProcess implements AutoCloseable {
         throw new IllegalStateException("the operator did not become ready within " + timeout + ":\n" + log());
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public int port() {
         return port;
     }
@@ -107,6 +111,17 @@ public final class OperatorProcess implements AutoCloseable {
     /** Waits for the process to exit by itself; false if it still runs after the timeout. */
     public boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** kill -9: no shutdown hook runs, nothing is flushed or released; returns once the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
