@@ -1,6 +1,7 @@
 package dev.pyfleet.events;
 
 import java.net.HttpURLConnection;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,9 +11,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.pyfleet.status.ConditionedStatus;
+import dev.pyfleet.status.Conditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 
 /**
  * Tells of failed reconciles once: one log line naming the object and the reason, and one Warning Event. The same
@@ -55,6 +60,23 @@ public class ReconcileFailures {
             LOG.debugf(error, "%s: reconcile failed again: %s", key, reason);
         }
         return Optional.of(reason);
+    }
+
+    /**
+     * What a reconciler's updateErrorStatus returns: the failure told once, and the object's status (or
+     * {@code empty} when it has none yet) marked Degraded with the reason; no status write for what is no failure.
+     */
+    public <S extends ConditionedStatus<S>, P extends CustomResource<?, S>> ErrorStatusUpdateControl<P> degrade(
+            P resource, Exception error, S empty, Instant now) {
+        Optional<String> reason = failed(resource, error);
+        if (reason.isEmpty()) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        S status = resource.getStatus() != null ? resource.getStatus() : empty;
+        resource.setStatus(status.withConditions(Conditions.replace(status.conditions(),
+                Conditions.of(Conditions.DEGRADED, true, REASON, reason.get()),
+                resource.getMetadata().getGeneration(), now)));
+        return ErrorStatusUpdateControl.patchStatus(resource);
     }
 
     public void succeeded(HasMetadata resource) {

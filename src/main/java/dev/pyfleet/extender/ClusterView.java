@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.pyfleet.operator.PrunedItemStore;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PodRequest;
 import dev.pyfleet.placement.Resources;
@@ -62,8 +63,9 @@ public class ClusterView implements NodeSource {
         if (nodes != null) {
             return;
         }
-        nodes = client.nodes().inform();
-        pods = client.pods().inAnyNamespace().runnableInformer(0);
+        nodes = client.nodes().runnableInformer(0).itemStore(new PrunedItemStore<>());
+        nodes.run();
+        pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new PrunedItemStore<>());
         pods.addIndexers(Map.of(BY_NODE, pod -> pod.getSpec().getNodeName() == null ? List.of()
                 : List.of(pod.getSpec().getNodeName())));
         pods.addEventHandler(new ResourceEventHandler<>() {

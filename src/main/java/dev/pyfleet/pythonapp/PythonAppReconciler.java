@@ -24,6 +24,7 @@ import dev.pyfleet.events.EventRecorder;
 import dev.pyfleet.events.ReconcileFailures;
 import dev.pyfleet.metrics.FleetMetrics;
 import dev.pyfleet.operator.OperatorSettings;
+import dev.pyfleet.operator.PrunedItemStore;
 import dev.pyfleet.status.Conditions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -80,7 +81,8 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
     @Override
     public List<EventSource<?, PythonApp>> prepareEventSources(EventSourceContext<PythonApp> context) {
         podSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PythonApp.class)
-                .withName("pods").withLabelSelector(AppLabels.ALL_APP_PODS).build(), context);
+                .withName("pods").withLabelSelector(AppLabels.ALL_APP_PODS).withItemStore(new PrunedItemStore<>())
+                .build(), context);
         // An app that waits for others is woken when one of them changes, and reads their state from the same
         // informer that woke it (the primary cache may not have seen that change yet).
         var primaries = context.getPrimaryCache();
@@ -113,21 +115,10 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         return control;
     }
 
-    /**
-     * A failed reconcile is logged once and marks the object Degraded with the reason; the SDK retries it with
-     * backoff, and the next successful pass writes the whole status afresh.
-     */
+    /** A failed reconcile is told once and marks the object Degraded; the SDK retries it with backoff. */
     @Override
     public ErrorStatusUpdateControl<PythonApp> updateErrorStatus(PythonApp app, Context<PythonApp> context, Exception e) {
-        Optional<String> reason = failures.failed(app, e);
-        if (reason.isEmpty()) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
-        }
-        PythonAppStatus status = app.getStatus() != null ? app.getStatus() : PythonAppStatus.EMPTY;
-        app.setStatus(status.withConditions(Conditions.replace(status.conditions(), Conditions.of(
-                Conditions.DEGRADED, true, ReconcileFailures.REASON, reason.get()),
-                app.getMetadata().getGeneration(), clock.instant())));
-        return ErrorStatusUpdateControl.patchStatus(app);
+        return failures.degrade(app, e, PythonAppStatus.EMPTY, clock.instant());
     }
 
     private UpdateControl<PythonApp> reconcileOnce(PythonApp app, Context<PythonApp> context) {

@@ -92,21 +92,10 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         return control;
     }
 
-    /**
-     * A failed reconcile is logged once and marks the object Degraded with the reason; the SDK retries it with
-     * backoff, and the next successful pass writes the whole status afresh.
-     */
+    /** A failed reconcile is told once and marks the object Degraded; the SDK retries it with backoff. */
     @Override
     public ErrorStatusUpdateControl<VMPool> updateErrorStatus(VMPool pool, Context<VMPool> context, Exception e) {
-        Optional<String> reason = failures.failed(pool, e);
-        if (reason.isEmpty()) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
-        }
-        VMPoolStatus status = pool.getStatus() != null ? pool.getStatus() : VMPoolStatus.EMPTY;
-        pool.setStatus(status.withConditions(Conditions.replace(status.conditions(), Conditions.of(
-                Conditions.DEGRADED, true, ReconcileFailures.REASON, reason.get()),
-                pool.getMetadata().getGeneration(), clock.instant())));
-        return ErrorStatusUpdateControl.patchStatus(pool);
+        return failures.degrade(pool, e, VMPoolStatus.EMPTY, clock.instant());
     }
 
     private UpdateControl<VMPool> reconcileOnce(VMPool pool, Context<VMPool> context) {

@@ -109,7 +109,12 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public KubernetesClient newClient() {
-        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(readKubeconfig())).build();
+        return new KubernetesClientBuilder().withConfig(config()).build();
+    }
+
+    /** The client settings of {@link #newClient()}, to adjust (e.g. a longer request timeout under load). */
+    public Config config() {
+        return Config.fromKubeconfig(readKubeconfig());
     }
 
     public Path kubeconfig() {

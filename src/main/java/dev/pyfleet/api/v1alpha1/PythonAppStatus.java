@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import dev.pyfleet.status.ConditionedStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
@@ -49,12 +50,13 @@ public record PythonAppStatus(
         String lastProgressTime,
 
         @JsonPropertyDescription("Ready, Progressing, Degraded and DependenciesReady.")
-        List<Condition> conditions) {
+        List<Condition> conditions) implements ConditionedStatus<PythonAppStatus> {
 
     /** No status yet: what an object has before its first successful reconcile. */
-    public static final PythonAppStatus EMPTY = new PythonAppStatus(null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final PythonAppStatus EMPTY = new PythonAppStatus(null, null, null, null, null, null, null, null, null, null,
+            null, null);
 
-    /** The same status with other conditions (e.g. Degraded when a reconcile failed). */
+    @Override
     public PythonAppStatus withConditions(List<Condition> replaced) {
         return new PythonAppStatus(observedGeneration, replicas, readyReplicas, updatedReplicas, availableReplicas,
                 selector, currentRevision, updateRevision, ready, phase, lastProgressTime, replaced);

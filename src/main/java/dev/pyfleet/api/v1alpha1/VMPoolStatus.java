@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import dev.pyfleet.status.ConditionedStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
@@ -48,12 +49,13 @@ public record VMPoolStatus(
         List<VM> vms,
 
         @JsonPropertyDescription("Ready, Progressing, Degraded and KubeVirtAvailable.")
-        List<Condition> conditions) {
+        List<Condition> conditions) implements ConditionedStatus<VMPoolStatus> {
 
     /** No status yet: what an object has before its first successful reconcile. */
-    public static final VMPoolStatus EMPTY = new VMPoolStatus(null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final VMPoolStatus EMPTY = new VMPoolStatus(null, null, null, null, null, null, null, null, null, null,
+            null, null);
 
-    /** The same status with other conditions (e.g. Degraded when a reconcile failed). */
+    @Override
     public VMPoolStatus withConditions(List<Condition> replaced) {
         return new VMPoolStatus(observedGeneration, replicas, readyReplicas, updatedReplicas, selector, currentRevision,
                 updateRevision, ready, phase, lastProgressTime, vms, replaced);

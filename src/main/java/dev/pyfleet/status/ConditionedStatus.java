@@ -1,0 +1,13 @@
+package dev.pyfleet.status;
+
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Condition;
+
+/** A status record with conditions that can be copied with other conditions. */
+public interface ConditionedStatus<S extends ConditionedStatus<S>> {
+
+    List<Condition> conditions();
+
+    S withConditions(List<Condition> conditions);
+}
