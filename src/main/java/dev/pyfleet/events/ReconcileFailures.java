@@ -85,11 +85,6 @@ public class ReconcileFailures {
         }
     }
 
-    /** Forgets an object that is gone, failing or not. */
-    public void forget(HasMetadata resource) {
-        failing.remove(key(resource));
-    }
-
     static String key(HasMetadata resource) {
         return resource.getKind() + " " + resource.getMetadata().getNamespace() + "/"
                 + resource.getMetadata().getName();
@@ -119,8 +114,9 @@ public class ReconcileFailures {
         return root.getClass().getSimpleName() + message;
     }
 
+    /** A single write refused for a stale resourceVersion; a failed workflow is never only that. */
     static boolean conflict(Throwable error) {
-        if (error instanceof AggregatedOperatorException aggregated) {
+        if (error instanceof AggregatedOperatorException) {
             return false;
         }
         for (Throwable e = error; e != null; e = e.getCause()) {
