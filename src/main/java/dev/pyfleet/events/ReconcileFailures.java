@@ -79,9 +79,14 @@ public class ReconcileFailures {
         return ErrorStatusUpdateControl.patchStatus(resource);
     }
 
+    /** Called after every successful reconcile; costs a map lookup only while something is failing. */
     public void succeeded(HasMetadata resource) {
-        if (!failing.isEmpty() && failing.remove(key(resource)) != null) {
-            LOG.infof("%s: reconciled again after failing", key(resource));
+        if (failing.isEmpty()) {
+            return;
+        }
+        String key = key(resource);
+        if (failing.remove(key) != null) {
+            LOG.infof("%s: reconciled again after failing", key);
         }
     }
 

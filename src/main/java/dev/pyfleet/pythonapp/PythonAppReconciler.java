@@ -30,8 +30,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -117,7 +117,8 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
 
     /** A failed reconcile is told once and marks the object Degraded; the SDK retries it with backoff. */
     @Override
-    public ErrorStatusUpdateControl<PythonApp> updateErrorStatus(PythonApp app, Context<PythonApp> context, Exception e) {
+    public ErrorStatusUpdateControl<PythonApp> updateErrorStatus(PythonApp app, Context<PythonApp> context,
+            Exception e) {
         return failures.degrade(app, e, PythonAppStatus.EMPTY, clock.instant());
     }
 

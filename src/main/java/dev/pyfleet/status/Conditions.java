@@ -2,6 +2,7 @@ package dev.pyfleet.status;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,7 +43,7 @@ public final class Conditions {
     public static List<Condition> replace(List<Condition> conditions, Condition replacement, Long generation,
             Instant now) {
         Condition stamped = merge(conditions, List.of(replacement), generation, now).get(0);
-        List<Condition> result = new java.util.ArrayList<>(conditions == null ? List.of() : conditions);
+        List<Condition> result = new ArrayList<>(conditions == null ? List.of() : conditions);
         result.removeIf(c -> replacement.getType().equals(c.getType()));
         result.add(stamped);
         return List.copyOf(result);

@@ -42,49 +42,49 @@ class LeaderElectionIT {
             Fleet.createNamespace(client, "demo");
             try (OperatorProcess a = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                     replica("a"))) {
-            a.awaitReady(Duration.ofSeconds(90));
-            Awaitility.await("replica a holds the Lease").atMost(Duration.ofSeconds(30))
-                    .until(() -> "a".equals(holder(client)));
-            try (OperatorProcess b = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
-                    replica("b"))) {
-                b.awaitReady(Duration.ofSeconds(90));
+                a.awaitReady(Duration.ofSeconds(90));
+                Awaitility.await("replica a holds the Lease").atMost(Duration.ofSeconds(30))
+                        .until(() -> "a".equals(holder(client)));
+                try (OperatorProcess b = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
+                        replica("b"))) {
+                    b.awaitReady(Duration.ofSeconds(90));
 
-                List<String> apps = Fleet.createApps(client, "demo", APPS, "1");
-                Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
-                assertThat(holder(client)).isEqualTo("a");
-                assertThat(filter(b)).as("the standby's extender answers").isEqualTo(200);
+                    List<String> apps = Fleet.createApps(client, "demo", APPS, "1");
+                    Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
+                    assertThat(holder(client)).isEqualTo("a");
+                    assertThat(filter(b)).as("the standby's extender answers").isEqualTo(200);
 
-                // Kill the leader in the middle of a rollout of every app.
-                apps.forEach(app -> Fleet.setImageTag(client, "demo", app, "2"));
-                Thread.sleep(500);
-                a.kill();
-                Instant killed = Instant.now();
-                Awaitility.await("replica b takes the Lease over").atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(100)).until(() -> "b".equals(holder(client)));
-                Instant acquired = lease(client).getSpec().getAcquireTime().toInstant();
-                Duration takeover = Duration.between(killed, acquired);
-                System.out.printf("[chaos] takeover %d ms after the kill (lease %s, retry %s)%n",
-                        takeover.toMillis(), LEASE, RETRY);
-                // The killed leader renewed at most a retry before it died; its Lease then runs out, and the standby
-                // tries again within one jittered retry gap. 500 ms of slack for a loaded machine's scheduling.
-                assertThat(takeover).isLessThanOrEqualTo(LEASE.plus(MAX_ATTEMPT_GAP).plusMillis(500));
+                    // Kill the leader in the middle of a rollout of every app.
+                    apps.forEach(app -> Fleet.setImageTag(client, "demo", app, "2"));
+                    Thread.sleep(500);
+                    a.kill();
+                    Instant killed = Instant.now();
+                    Awaitility.await("replica b takes the Lease over").atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(100)).until(() -> "b".equals(holder(client)));
+                    Instant acquired = lease(client).getSpec().getAcquireTime().toInstant();
+                    Duration takeover = Duration.between(killed, acquired);
+                    System.out.printf("[chaos] takeover %d ms after the kill (lease %s, retry %s)%n",
+                            takeover.toMillis(), LEASE, RETRY);
+                    // The killed leader renewed at most a retry before it died; its Lease then runs out, and the
+                    // standby tries again within one jittered retry gap. 500 ms of slack for a loaded machine.
+                    assertThat(takeover).isLessThanOrEqualTo(LEASE.plus(MAX_ATTEMPT_GAP).plusMillis(500));
 
-                Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
-                Fleet.assertConvergedAndNothingOrphaned(client, "demo");
-                assertThat(filter(b)).isEqualTo(200);
+                    Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
+                    Fleet.assertConvergedAndNothingOrphaned(client, "demo");
+                    assertThat(filter(b)).isEqualTo(200);
 
-                List<Write> writes = writes(cluster, client);
-                List<Write> byA = writes.stream().filter(w -> w.user().equals("pyfleet-a")).toList();
-                List<Write> byB = writes.stream().filter(w -> w.user().equals("pyfleet-b")).toList();
-                assertThat(byA).as("writes by the first leader").isNotEmpty();
-                assertThat(byB).as("writes by the second leader").isNotEmpty();
-                Instant lastOfA = byA.stream().map(Write::done).max(Instant::compareTo).orElseThrow();
-                Instant firstOfB = byB.stream().map(Write::received).min(Instant::compareTo).orElseThrow();
-                assertThat(firstOfB).as("the standby's first write (%s) comes after the leader's last (%s)",
-                        byB.get(0), byA.get(byA.size() - 1)).isAfter(lastOfA);
-                assertThat(firstOfB).as("the standby wrote nothing before it held the Lease")
-                        .isAfterOrEqualTo(acquired.minusMillis(1));
-            }
+                    List<Write> writes = writes(cluster, client);
+                    List<Write> byA = writes.stream().filter(w -> w.user().equals("pyfleet-a")).toList();
+                    List<Write> byB = writes.stream().filter(w -> w.user().equals("pyfleet-b")).toList();
+                    assertThat(byA).as("writes by the first leader").isNotEmpty();
+                    assertThat(byB).as("writes by the second leader").isNotEmpty();
+                    Instant lastOfA = byA.stream().map(Write::done).max(Instant::compareTo).orElseThrow();
+                    Instant firstOfB = byB.stream().map(Write::received).min(Instant::compareTo).orElseThrow();
+                    assertThat(firstOfB).as("the standby's first write (%s) comes after the leader's last (%s)",
+                            byB.get(0), byA.get(byA.size() - 1)).isAfter(lastOfA);
+                    assertThat(firstOfB).as("the standby wrote nothing before it held the Lease")
+                            .isAfterOrEqualTo(acquired.minusMillis(1));
+                }
             }
         }
     }

@@ -41,7 +41,8 @@ final class PodCensus implements AutoCloseable {
     }
 
     private void seen(Pod pod) {
-        String app = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("pyfleet.dev/app");
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String app = labels == null ? null : labels.get("pyfleet.dev/app");
         if (app == null) {
             return;
         }

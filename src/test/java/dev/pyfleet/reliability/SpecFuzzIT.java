@@ -87,7 +87,8 @@ class SpecFuzzIT {
 
     /** Ready; or Degraded with a message; or waiting for a VM pool that does not exist, saying so. */
     static boolean settled(PythonApp app) {
-        if (app.getStatus() == null || !app.getMetadata().getGeneration().equals(app.getStatus().observedGeneration())) {
+        if (app.getStatus() == null
+                || !app.getMetadata().getGeneration().equals(app.getStatus().observedGeneration())) {
             return false;
         }
         Condition ready = PythonApps.condition(app, "Ready");

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPool;
+import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.status.Conditions;
 import dev.pyfleet.testing.ControlPlane;
@@ -105,8 +106,8 @@ class VMPoolIT {
                         .withLabel("kubernetes.io/service-name", "hello-on-vms").list().getItems().stream()
                         .mapToLong(s -> s.getEndpoints() == null ? 0 : s.getEndpoints().size()).sum() == 3);
         VMPool ready = client.resources(VMPool.class).inNamespace(ns()).withName("legacy-vms").get();
-        assertThat(ready.getStatus().vms()).extracting(dev.pyfleet.api.v1alpha1.VMPoolStatus.VM::node).containsExactlyInAnyOrder(
-                "kwok-node-0", "kwok-node-1", "kwok-node-2");
+        assertThat(ready.getStatus().vms()).extracting(VMPoolStatus.VM::node)
+                .containsExactlyInAnyOrder("kwok-node-0", "kwok-node-1", "kwok-node-2");
         assertThat(ready.getStatus().ready()).isEqualTo("3/3");
     }
 

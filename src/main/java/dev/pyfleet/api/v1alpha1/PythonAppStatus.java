@@ -53,8 +53,8 @@ public record PythonAppStatus(
         List<Condition> conditions) implements ConditionedStatus<PythonAppStatus> {
 
     /** No status yet: what an object has before its first successful reconcile. */
-    public static final PythonAppStatus EMPTY = new PythonAppStatus(null, null, null, null, null, null, null, null, null, null,
-            null, null);
+    public static final PythonAppStatus EMPTY = new PythonAppStatus(null, null, null, null, null, null, null, null, null,
+            null, null, null);
 
     @Override
     public PythonAppStatus withConditions(List<Condition> replaced) {

@@ -52,8 +52,8 @@ public record VMPoolStatus(
         List<Condition> conditions) implements ConditionedStatus<VMPoolStatus> {
 
     /** No status yet: what an object has before its first successful reconcile. */
-    public static final VMPoolStatus EMPTY = new VMPoolStatus(null, null, null, null, null, null, null, null, null, null,
-            null, null);
+    public static final VMPoolStatus EMPTY = new VMPoolStatus(null, null, null, null, null, null, null, null, null,
+            null, null, null);
 
     @Override
     public VMPoolStatus withConditions(List<Condition> replaced) {
