@@ -22,10 +22,8 @@ import dev.pyfleet.operator.PrunedItemStore;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PodRequest;
 import dev.pyfleet.placement.Resources;
-import dev.pyfleet.placement.Taint;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -126,37 +124,8 @@ public class ClusterView implements NodeSource {
 
     private NodeSnapshot snapshot(Node node, List<Assumed> assumedHere) {
         String name = node.getMetadata().getName();
-        Resources requested = Resources.NONE;
-        Map<String, Integer> appPods = new HashMap<>();
-        for (Pod pod : pods.getIndexer().byIndex(BY_NODE, name)) {
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-                continue;
-            }
-            requested = requested.plus(PodRequests.resources(pod));
-            String app = PodRequests.appKey(pod);
-            if (app != null) {
-                appPods.merge(app, 1, Integer::sum);
-            }
-        }
-        for (Assumed a : assumedHere) {
-            requested = requested.plus(a.pod().request());
-            if (a.pod().app() != null) {
-                appPods.merge(a.pod().app(), 1, Integer::sum);
-            }
-        }
-        Map<String, Quantity> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
-                ? Map.of() : node.getStatus().getAllocatable();
-        Resources offers = new Resources(PodRequests.milli(allocatable.get("cpu")),
-                PodRequests.bytes(allocatable.get("memory")), PodRequests.bytes(allocatable.get("pods")),
-                PodRequests.bytes(allocatable.get(PodRequests.GPU)));
-        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
-                : node.getSpec().getTaints().stream().map(t -> new Taint(t.getKey(), t.getValue(), t.getEffect()))
-                        .toList();
-        boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
-        return new NodeSnapshot(name, offers, requested, Optional.ofNullable(usage.get(name)), taints,
-                node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels(), unschedulable,
-                appPods);
+        return NodeSnapshots.of(node, pods.getIndexer().byIndex(BY_NODE, name),
+                assumedHere.stream().map(Assumed::pod).toList(), Optional.ofNullable(usage.get(name)));
     }
 
     private void forgetIfBound(Pod pod) {
@@ -169,9 +138,8 @@ public class ClusterView implements NodeSource {
     private void pollUsage() {
         try {
             Map<String, Resources> measured = new HashMap<>();
-            client.top().nodes().metrics().getItems().forEach(m -> measured.put(m.getMetadata().getName(),
-                    new Resources(PodRequests.milli(m.getUsage().get("cpu")),
-                            PodRequests.bytes(m.getUsage().get("memory")), 0, 0)));
+            client.top().nodes().metrics().getItems()
+                    .forEach(m -> measured.put(m.getMetadata().getName(), NodeSnapshots.usage(m)));
             usage = Map.copyOf(measured);
         } catch (RuntimeException e) {
             if (!usage.isEmpty()) {

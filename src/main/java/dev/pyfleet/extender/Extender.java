@@ -1,7 +1,6 @@
 package dev.pyfleet.extender;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import dev.pyfleet.placement.FilterResult;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PlacementEngine;
 import dev.pyfleet.placement.PodRequest;
+import dev.pyfleet.placement.RankedNode;
 import dev.pyfleet.placement.Rejection;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeList;
@@ -63,8 +63,8 @@ public final class Extender {
     }
 
     /**
-     * Scores the nodes and keeps the best one the single top score (ties go to the first name), so the scheduler's
-     * choice is known here and the pod can be counted on that node before it is bound.
+     * Ranks the nodes and gives the engine's choice the single top score, so the scheduler's choice is known here
+     * and the pod can be counted on that node before it is bound.
      */
     public List<ExtenderProtocol.HostPriority> prioritize(ExtenderProtocol.Args args) {
         Pod pod = requirePod(args);
@@ -73,24 +73,13 @@ public final class Extender {
             return names.stream().map(n -> new ExtenderProtocol.HostPriority(n, 0)).toList();
         }
         PodRequest request = PodRequests.of(pod);
-        Map<String, Integer> scores = PlacementEngine.scores(request, view.snapshot(names));
-        if (scores.isEmpty()) {
+        List<RankedNode> ranking = PlacementEngine.rank(request, view.snapshot(names));
+        if (ranking.isEmpty()) {
             return List.of();
         }
-        String best = scores.entrySet().stream()
-                .max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
-                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
-                .orElseThrow().getKey();
-        int top = scores.get(best);
-        List<ExtenderProtocol.HostPriority> priorities = new ArrayList<>();
-        scores.forEach((node, score) -> priorities.add(new ExtenderProtocol.HostPriority(node,
-                node.equals(best) || score < top ? score : Math.max(0, top - 1))));
-        if (top == 0) {
-            priorities.replaceAll(p -> p.host().equals(best) ? new ExtenderProtocol.HostPriority(best, 1) : p);
-        }
-        view.assume(pod.getMetadata().getUid(), request, best);
+        view.assume(pod.getMetadata().getUid(), request, ranking.get(0).node());
         metrics.decision(request.strategy().name(), "placed");
-        return priorities;
+        return WireScores.of(ranking);
     }
 
     private static Pod requirePod(ExtenderProtocol.Args args) {

@@ -21,6 +21,7 @@ public final class PodRequests {
     static final String POOL = "pyfleet.dev/pool";
     static final String STRATEGY = "pyfleet.dev/placement-strategy";
     static final String MAX_PER_NODE = "pyfleet.dev/max-per-node";
+    static final String SPREAD_KEY = "pyfleet.dev/spread-key";
     static final String GUEST_CPU = "pyfleet.dev/guest-cpu";
     static final String GUEST_MEMORY = "pyfleet.dev/guest-memory";
     static final String GPU = "nvidia.com/gpu";
@@ -44,7 +45,7 @@ public final class PodRequests {
         int maxPerNode = parseInt(annotations.get(MAX_PER_NODE));
         return new PodRequest(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), resources(pod),
                 appKey(pod), Strategy.parse(annotations.get(STRATEGY), Strategy.Balanced), maxPerNode, tolerations,
-                spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector());
+                spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(), annotations.get(SPREAD_KEY));
     }
 
     /** The app or pool a pod belongs to, namespaced, e.g. {@code demo/shop}; null for other pods. */

@@ -8,12 +8,10 @@ import java.util.Optional;
 
 /**
  * Placement as a pure function of a pod and a node snapshot: which nodes can take the pod (with a reason for every
- * other node) and how good each is, from 0 to 10. Each node is judged on its own, except for Spread, which compares
- * a node with the most loaded candidate; nothing depends on the order the nodes come in.
+ * other node) and their ranking, best first, in full precision. Nothing depends on the order the nodes come in; the
+ * 0-10 scores of the scheduler's wire format are derived from the ranking at the HTTP edge, not here.
  */
 public final class PlacementEngine {
-
-    public static final int MAX_SCORE = 10;
 
     private PlacementEngine() {
     }
@@ -27,84 +25,149 @@ public final class PlacementEngine {
         return new FilterResult(fits, rejected);
     }
 
+    /** Whether the node can take the pod: {@link #filter} for one node, without building the reason. */
+    public static boolean fits(PodRequest pod, NodeSnapshot node) {
+        return reason(pod, node) == null;
+    }
+
     /** The first reason the node cannot take the pod, checked from the cheapest to the most specific. */
     static Optional<Rejection> reject(PodRequest pod, NodeSnapshot node) {
+        Rejection.Reason reason = reason(pod, node);
+        return reason == null ? Optional.empty() : Optional.of(new Rejection(reason, message(reason, pod, node)));
+    }
+
+    private static Rejection.Reason reason(PodRequest pod, NodeSnapshot node) {
         if (node.unschedulable()) {
-            return Optional.of(new Rejection(Rejection.Reason.Unschedulable, "node is cordoned (unschedulable)"));
+            return Rejection.Reason.Unschedulable;
         }
         for (var wanted : pod.nodeSelector().entrySet()) {
             if (!wanted.getValue().equals(node.labels().get(wanted.getKey()))) {
-                return Optional.of(new Rejection(Rejection.Reason.NodeSelector,
-                        "node does not have label " + wanted.getKey() + "=" + wanted.getValue()));
+                return Rejection.Reason.NodeSelector;
             }
         }
-        for (Taint taint : node.taints()) {
-            if (taint.repels() && pod.tolerations().stream().noneMatch(t -> t.tolerates(taint))) {
-                return Optional.of(new Rejection(Rejection.Reason.Taint, "untolerated taint " + taint));
-            }
+        if (untolerated(pod, node) != null) {
+            return Rejection.Reason.Taint;
         }
         Resources free = node.free();
         Resources need = pod.request();
         if (free.pods() < 1) {
-            return Optional.of(new Rejection(Rejection.Reason.TooManyPods,
-                    "too many pods (" + node.allocatable().pods() + " allowed)"));
+            return Rejection.Reason.TooManyPods;
         }
         if (need.cpuMilli() > free.cpuMilli()) {
-            return Optional.of(new Rejection(Rejection.Reason.InsufficientCpu, "insufficient cpu: needs "
-                    + need.cpuMilli() + "m, " + Math.max(0, free.cpuMilli()) + "m free of "
-                    + node.allocatable().cpuMilli() + "m"));
+            return Rejection.Reason.InsufficientCpu;
         }
         if (need.memoryBytes() > free.memoryBytes()) {
-            return Optional.of(new Rejection(Rejection.Reason.InsufficientMemory, "insufficient memory: needs "
-                    + mebibytes(need.memoryBytes()) + ", " + mebibytes(Math.max(0, free.memoryBytes()))
-                    + " free of " + mebibytes(node.allocatable().memoryBytes())));
+            return Rejection.Reason.InsufficientMemory;
         }
         if (need.gpus() > free.gpus()) {
-            return Optional.of(new Rejection(Rejection.Reason.InsufficientGpu, "insufficient nvidia.com/gpu: needs "
-                    + need.gpus() + ", " + Math.max(0, free.gpus()) + " free"));
+            return Rejection.Reason.InsufficientGpu;
         }
         if (pod.maxPerNode() > 0 && node.podsOf(pod.app()) >= pod.maxPerNode()) {
-            return Optional.of(new Rejection(Rejection.Reason.MaxPerNode, "already runs " + node.podsOf(pod.app())
-                    + " pods of " + pod.app() + " (placement.maxPerNode " + pod.maxPerNode() + ")"));
+            return Rejection.Reason.MaxPerNode;
         }
-        return Optional.empty();
+        return null;
     }
 
-    /** Scores from 0 to 10 for the given nodes (which should have passed the filter), by the pod's strategy. */
-    public static Map<String, Integer> scores(PodRequest pod, List<NodeSnapshot> nodes) {
-        int mostOfApp = nodes.stream().mapToInt(n -> n.podsOf(pod.app())).max().orElse(0);
-        Map<String, Integer> scores = new LinkedHashMap<>();
+    private static Taint untolerated(PodRequest pod, NodeSnapshot node) {
+        for (Taint taint : node.taints()) {
+            if (taint.repels() && pod.tolerations().stream().noneMatch(t -> t.tolerates(taint))) {
+                return taint;
+            }
+        }
+        return null;
+    }
+
+    private static String message(Rejection.Reason reason, PodRequest pod, NodeSnapshot node) {
+        Resources free = node.free();
+        Resources need = pod.request();
+        return switch (reason) {
+            case Unschedulable -> "node is cordoned (unschedulable)";
+            case NodeSelector -> pod.nodeSelector().entrySet().stream()
+                    .filter(w -> !w.getValue().equals(node.labels().get(w.getKey())))
+                    .map(w -> "node does not have label " + w.getKey() + "=" + w.getValue()).findFirst().orElseThrow();
+            case Taint -> "untolerated taint " + untolerated(pod, node);
+            case TooManyPods -> "too many pods (" + node.allocatable().pods() + " allowed)";
+            case InsufficientCpu -> "insufficient cpu: needs " + need.cpuMilli() + "m, "
+                    + Math.max(0, free.cpuMilli()) + "m free of " + node.allocatable().cpuMilli() + "m";
+            case InsufficientMemory -> "insufficient memory: needs " + mebibytes(need.memoryBytes()) + ", "
+                    + mebibytes(Math.max(0, free.memoryBytes())) + " free of "
+                    + mebibytes(node.allocatable().memoryBytes());
+            case InsufficientGpu -> "insufficient nvidia.com/gpu: needs " + need.gpus() + ", "
+                    + Math.max(0, free.gpus()) + " free";
+            case MaxPerNode -> "already runs " + node.podsOf(pod.app()) + " pods of " + pod.app()
+                    + " (placement.maxPerNode " + pod.maxPerNode() + ")";
+        };
+    }
+
+    /**
+     * The given nodes (which should have passed the filter), best first, ranked in full precision by the pod's
+     * strategy; equal nodes are ordered by {@link TieBreak}, never by name or by the order they came in.
+     */
+    public static List<RankedNode> rank(PodRequest pod, List<NodeSnapshot> nodes) {
+        Candidates candidates = Candidates.of(pod, nodes);
+        NodeScorer scorer = scorer(pod.strategy());
+        List<RankedNode> ranking = new ArrayList<>(nodes.size());
         for (NodeSnapshot node : nodes) {
-            double score = switch (pod.strategy()) {
-                case Balanced -> 1 - Math.abs(cpuAfter(pod, node) - memoryAfter(pod, node));
-                case BinPack -> (cpuAfter(pod, node) + memoryAfter(pod, node)) / 2;
-                case Spread -> mostOfApp == 0 ? 1 : (mostOfApp - node.podsOf(pod.app())) / (double) mostOfApp;
-                case LoadAware -> 1 - loadAfter(pod, node);
-            };
-            scores.put(node.name(), (int) Math.round(MAX_SCORE * Math.max(0, Math.min(1, score))));
+            ranking.add(new RankedNode(node.name(), scorer.keys(pod, node, candidates),
+                    TieBreak.of(pod, node.name())));
         }
-        return scores;
+        ranking.sort(RankedNode.BEST_FIRST);
+        return ranking;
     }
 
-    private static double cpuAfter(PodRequest pod, NodeSnapshot node) {
-        return fraction(node.requested().cpuMilli() + pod.request().cpuMilli(), node.allocatable().cpuMilli());
+    /** The first node of {@link #rank}, found without sorting: what a scheduler needs when it places one pod. */
+    public static String best(PodRequest pod, List<NodeSnapshot> nodes) {
+        Candidates candidates = Candidates.of(pod, nodes);
+        NodeScorer scorer = scorer(pod.strategy());
+        RankedNode best = null;
+        for (NodeSnapshot node : nodes) {
+            RankedNode ranked = new RankedNode(node.name(), scorer.keys(pod, node, candidates),
+                    TieBreak.of(pod, node.name()));
+            if (best == null || RankedNode.BEST_FIRST.compare(ranked, best) < 0) {
+                best = ranked;
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException("no nodes to choose from");
+        }
+        return best.node();
     }
 
-    private static double memoryAfter(PodRequest pod, NodeSnapshot node) {
-        return fraction(node.requested().memoryBytes() + pod.request().memoryBytes(),
-                node.allocatable().memoryBytes());
+    /** For people: what the pod's strategy sees in each of the given nodes, e.g. "in use, cpu 82% after placing". */
+    public static Map<String, String> explain(PodRequest pod, List<NodeSnapshot> nodes) {
+        Candidates candidates = Candidates.of(pod, nodes);
+        NodeScorer scorer = scorer(pod.strategy());
+        Map<String, String> why = new LinkedHashMap<>();
+        for (NodeSnapshot node : nodes) {
+            String gpu = candidates.wastesGpus(pod, node) ? "kept for pods that need GPUs; " : "";
+            why.put(node.name(), gpu + scorer.why(pod, node, candidates));
+        }
+        return why;
     }
 
-    /** Measured usage where known (requests where not), plus the pod; the busier of CPU and memory counts. */
-    private static double loadAfter(PodRequest pod, NodeSnapshot node) {
-        Resources used = node.usage().orElse(node.requested());
-        return Math.max(fraction(used.cpuMilli() + pod.request().cpuMilli(), node.allocatable().cpuMilli()),
-                fraction(used.memoryBytes() + pod.request().memoryBytes(), node.allocatable().memoryBytes()));
+    /** The node the pod should go to, if any of the given nodes passes the filter. */
+    public static Optional<String> choose(PodRequest pod, List<NodeSnapshot> nodes) {
+        List<String> fits = filter(pod, nodes).fits();
+        if (fits.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.Set<String> fitting = java.util.Set.copyOf(fits);
+        return Optional.of(rank(pod, nodes.stream().filter(n -> fitting.contains(n.name())).toList()).get(0).node());
     }
 
-    private static double fraction(long used, long total) {
-        return total <= 0 ? 1 : Math.min(1, (double) used / total);
+    static NodeScorer scorer(Strategy strategy) {
+        return switch (strategy) {
+            case Balanced -> BALANCED;
+            case BinPack -> BIN_PACK;
+            case Spread -> SPREAD;
+            case LoadAware -> LOAD_AWARE;
+        };
     }
+
+    private static final NodeScorer BALANCED = new BalancedScorer();
+    private static final NodeScorer BIN_PACK = new BinPackScorer();
+    private static final NodeScorer SPREAD = new SpreadScorer();
+    private static final NodeScorer LOAD_AWARE = new LoadAwareScorer();
 
     private static String mebibytes(long bytes) {
         return (bytes / (1024 * 1024)) + "Mi";

@@ -9,7 +9,14 @@ import java.util.Map;
  *
  * @param app key shared by the replicas of one app or pool (e.g. {@code demo/shop}); null for none
  * @param maxPerNode at most this many pods of the app per node; 0 for no limit
+ * @param spreadKey for Spread, the node label whose values are the topology domains the replicas spread over
+ *         (e.g. {@code topology.kubernetes.io/zone}); null or empty to spread over nodes only
  */
 public record PodRequest(String namespace, String name, Resources request, String app, Strategy strategy,
-        int maxPerNode, List<Toleration> tolerations, Map<String, String> nodeSelector) {
+        int maxPerNode, List<Toleration> tolerations, Map<String, String> nodeSelector, String spreadKey) {
+
+    public PodRequest(String namespace, String name, Resources request, String app, Strategy strategy,
+            int maxPerNode, List<Toleration> tolerations, Map<String, String> nodeSelector) {
+        this(namespace, name, request, app, strategy, maxPerNode, tolerations, nodeSelector, null);
+    }
 }

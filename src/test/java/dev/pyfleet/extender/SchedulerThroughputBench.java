@@ -141,10 +141,8 @@ class SchedulerThroughputBench {
                 if (fits.isEmpty()) {
                     continue;
                 }
-                var scores = PlacementEngine.scores(request, fits.stream().map(n -> engineNodes.get(index.get(n)))
-                        .toList());
-                String engineChoice = scores.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
-                        .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).orElseThrow().getKey();
+                String engineChoice = PlacementEngine.best(request, fits.stream()
+                        .map(n -> engineNodes.get(index.get(n))).toList());
                 Pod created = client.pods().inNamespace(namespace.name()).resource(pod(f[0], "pyfleet-scheduler",
                         f[1] + "m", f[2] + "Mi", Long.parseLong(f[3]), "BinPack",
                         Map.of("pyfleet.dev/bench", "openb"))).create();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** The filter: every rejection explained, and properties over random snapshots. */
 class PlacementEngineTest {
 
     static final long GI = 1024L * 1024 * 1024;
@@ -77,48 +78,10 @@ class PlacementEngineTest {
         assertThat(PlacementEngine.filter(tolerateAll, List.of(tainted)).fits()).containsExactly("n");
     }
 
-    @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', textBlock = """
-            BinPack   | the fuller node wins (87.5% vs 43.75% after placing) | 9, 4
-            Balanced  | the node left evenly used wins (0 vs 37.5 points apart) | 10, 6
-            LoadAware | the less loaded node wins (87.5% vs 62.5% busiest)    | 1, 4
-            """)
-    void strategiesRankNodes(Strategy strategy, String why, String expected) {
-        // full: 6 of 8 cores and 12 of 16Gi used; empty-ish: 1 of 8 cores, 8 of 16Gi (uneven)
-        NodeSnapshot full = node("full", 8000, 16, 6000, 12);
-        NodeSnapshot uneven = node("uneven", 8000, 16, 1000, 8);
-        var scores = PlacementEngine.scores(pod(1000, 2, strategy), List.of(full, uneven));
-        String[] want = expected.split(",\\s*");
-        assertThat(scores).as(why).containsEntry("full", Integer.parseInt(want[0]))
-                .containsEntry("uneven", Integer.parseInt(want[1]));
-    }
-
-    @Test
-    void spreadPrefersNodesWithoutTheAppsReplicas() {
-        NodeSnapshot busy = new NodeSnapshot("busy", new Resources(8000, 16 * GI, 110, 0), Resources.NONE,
-                Optional.empty(), List.of(), Map.of(), false, Map.of("demo/shop", 2));
-        NodeSnapshot some = new NodeSnapshot("some", busy.allocatable(), Resources.NONE, Optional.empty(), List.of(),
-                Map.of(), false, Map.of("demo/shop", 1, "demo/other", 5));
-        NodeSnapshot none = new NodeSnapshot("none", busy.allocatable(), Resources.NONE, Optional.empty(), List.of(),
-                Map.of(), false, Map.of());
-        assertThat(PlacementEngine.scores(pod(100, 1, Strategy.Spread), List.of(busy, some, none)))
-                .containsExactly(Map.entry("busy", 0), Map.entry("some", 5), Map.entry("none", 10));
-    }
-
-    @Test
-    void loadAwareUsesMeasuredUsageWhenKnown() {
-        NodeSnapshot quietButReserved = new NodeSnapshot("reserved", new Resources(8000, 16 * GI, 110, 0),
-                new Resources(7000, 14 * GI, 3, 0), Optional.of(new Resources(500, GI, 3, 0)), List.of(), Map.of(),
-                false, Map.of());
-        NodeSnapshot busyButUnreserved = new NodeSnapshot("busy", new Resources(8000, 16 * GI, 110, 0),
-                new Resources(1000, 2 * GI, 3, 0), Optional.of(new Resources(7000, 12 * GI, 3, 0)), List.of(),
-                Map.of(), false, Map.of());
-        var scores = PlacementEngine.scores(pod(500, 1, Strategy.LoadAware), List.of(quietButReserved,
-                busyButUnreserved));
-        assertThat(scores.get("reserved")).isGreaterThan(scores.get("busy"));
-    }
-
-    /** Properties over random nodes and pods: fit is sound, scores stay in range, node order is irrelevant. */
+    /**
+     * Properties over random nodes and pods: the filter is exact, the ranking holds exactly the nodes that fit and
+     * starts with {@link PlacementEngine#best}, and node order changes neither, tie-breaking included.
+     */
     @Test
     void randomSnapshotsKeepThePlacementProperties() {
         Random random = new Random(7);
@@ -133,11 +96,19 @@ class PlacementEngineTest {
                         random.nextBoolean() ? Optional.empty()
                                 : Optional.of(new Resources(random.nextInt((int) cpu), (long) (mem * random.nextDouble()),
                                         0, 0)),
-                        List.of(), Map.of(), random.nextInt(10) == 0, appPods(random)));
+                        List.of(), Map.of("zone", "z" + random.nextInt(3)), random.nextInt(10) == 0,
+                        appPods(random)));
+                if (random.nextInt(3) == 0) {
+                    // An identical twin under another name: only the tie-break can order the two.
+                    NodeSnapshot twin = nodes.get(nodes.size() - 1);
+                    nodes.add(new NodeSnapshot("twin" + i, twin.allocatable(), twin.requested(), twin.usage(),
+                            twin.taints(), twin.labels(), twin.unschedulable(), twin.appPods()));
+                }
             }
-            PodRequest pod = new PodRequest("demo", "p", new Resources(random.nextInt(16000),
+            PodRequest pod = new PodRequest("demo", "p" + round, new Resources(random.nextInt(16000),
                     (long) (GI * 32 * random.nextDouble()), 1, random.nextInt(2)), "demo/shop",
-                    Strategy.values()[random.nextInt(4)], random.nextInt(3), List.of(), Map.of());
+                    Strategy.values()[random.nextInt(4)], random.nextInt(3), List.of(), Map.of(),
+                    random.nextBoolean() ? "zone" : null);
 
             FilterResult result = PlacementEngine.filter(pod, nodes);
             for (NodeSnapshot node : nodes) {
@@ -148,15 +119,22 @@ class PlacementEngineTest {
                 assertThat(result.fits().contains(node.name())).as("round %d node %s", round, node).isEqualTo(fits);
                 assertThat(result.fits().contains(node.name()) ^ result.rejected().containsKey(node.name())).isTrue();
             }
-            Map<String, Integer> scores = PlacementEngine.scores(pod, nodes);
-            assertThat(scores.values()).allMatch(s -> s >= 0 && s <= PlacementEngine.MAX_SCORE);
+            List<NodeSnapshot> fitting = nodes.stream().filter(n -> result.fits().contains(n.name())).toList();
+            List<String> ranking = PlacementEngine.rank(pod, fitting).stream().map(RankedNode::node).toList();
+            assertThat(ranking).containsExactlyInAnyOrderElementsOf(result.fits());
+            if (!fitting.isEmpty()) {
+                assertThat(PlacementEngine.best(pod, fitting)).isEqualTo(ranking.get(0));
+            }
 
             List<NodeSnapshot> shuffled = new ArrayList<>(nodes);
             Collections.shuffle(shuffled, random);
             FilterResult again = PlacementEngine.filter(pod, shuffled);
             assertThat(again.rejected()).isEqualTo(result.rejected());
             assertThat(again.fits()).containsExactlyInAnyOrderElementsOf(result.fits());
-            assertThat(PlacementEngine.scores(pod, shuffled)).isEqualTo(scores);
+            List<NodeSnapshot> shuffledFitting = shuffled.stream().filter(n -> result.fits().contains(n.name()))
+                    .toList();
+            assertThat(PlacementEngine.rank(pod, shuffledFitting).stream().map(RankedNode::node).toList())
+                    .as("round %d: the ranking does not depend on node order", round).isEqualTo(ranking);
         }
     }
 

@@ -1,0 +1,48 @@
+package dev.pyfleet.placement;
+
+/**
+ * Balanced: even load across nodes and across resources. The node where the pod adds least to the spread of CPU
+ * and memory shares across the nodes wins (a greedy descent on their variance: kube-scheduler's LeastAllocated
+ * fills the emptiest node, which this does too, but this also counts how big a step the pod is for the node), then
+ * the node whose CPU and memory shares end closest to each other (kube-scheduler's BalancedAllocation). The very
+ * largest nodes are kept for pods only they can take, as BinPack keeps them.
+ */
+final class BalancedScorer implements NodeScorer {
+
+    @Override
+    public double[] keys(PodRequest pod, NodeSnapshot node, Candidates candidates) {
+        return Keys.of(GpuFit.keys(pod, node, candidates), own(pod, node, candidates));
+    }
+
+    /** Balanced's own keys, after the GPU keys every strategy starts with. */
+    static double[] own(PodRequest pod, NodeSnapshot node, Candidates candidates) {
+        return new double[] {candidates.keptForLargePods(node) ? 0 : 1,
+                -varianceAdded(pod, node, candidates), -imbalance(pod, node)};
+    }
+
+    @Override
+    public String why(PodRequest pod, NodeSnapshot node, Candidates candidates) {
+        return "cpu " + Fit.percent(Fit.cpuAfter(pod, node)) + ", memory " + Fit.percent(Fit.memoryAfter(pod, node))
+                + " after placing (mean of the candidates: cpu " + Fit.percent(candidates.meanCpu()) + ", memory "
+                + Fit.percent(candidates.meanMemory()) + ")";
+    }
+
+    /**
+     * How much placing the pod here adds to the variance of the CPU and memory shares across the candidates: for a
+     * node at share u, of mean m, taking a share d, the sum of squared deviations grows by d(2(u - m) + d). Taking
+     * the node where this is least evens load (it is negative below the mean) and also weighs the pod's size
+     * against the node's: a large pod on a small node adds more spread than on a large node at the same level.
+     */
+    static double varianceAdded(PodRequest pod, NodeSnapshot node, Candidates candidates) {
+        double cpu = Fit.share(node.requested().cpuMilli(), node.allocatable().cpuMilli());
+        double memory = Fit.share(node.requested().memoryBytes(), node.allocatable().memoryBytes());
+        double dCpu = Fit.cpuAfter(pod, node) - cpu;
+        double dMemory = Fit.memoryAfter(pod, node) - memory;
+        return dCpu * (2 * (cpu - candidates.meanCpu()) + dCpu)
+                + dMemory * (2 * (memory - candidates.meanMemory()) + dMemory);
+    }
+
+    static double imbalance(PodRequest pod, NodeSnapshot node) {
+        return Math.abs(Fit.cpuAfter(pod, node) - Fit.memoryAfter(pod, node));
+    }
+}
