@@ -16,4 +16,5 @@ COPY --from=build --chown=1001:0 /src/target/quarkus-app/app/ app/
 COPY --from=build --chown=1001:0 /src/target/quarkus-app/quarkus-run.jar quarkus-run.jar
 USER 1001:0
 EXPOSE 8080
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]
+# Arguments go to the jar: none starts the operator, `replay ...` and `what-if ...` run the placement tools.
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar \"$@\"", "--"]

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 
 /**
@@ -33,6 +35,7 @@ public final class AppPodTemplate {
     static final long APP_UID = 10001;
     public static final String STRATEGY_ANNOTATION = "pyfleet.dev/placement-strategy";
     public static final String MAX_PER_NODE_ANNOTATION = "pyfleet.dev/max-per-node";
+    public static final String SPREAD_KEY_ANNOTATION = "pyfleet.dev/spread-key";
 
     private final PythonApp app;
     private final PodTemplateSpec template;
@@ -85,13 +88,18 @@ public final class AppPodTemplate {
         PythonAppSpec spec = app.getSpec();
         EffectiveSpec effective = new EffectiveSpec(spec);
         PlacementSpec placement = spec.placement();
+        String spreadKey = effective.strategy() == PlacementSpec.Strategy.Spread ? effective.topologyKey() : null;
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
                 .withLabels(AppLabels.of(app))
                 .addToAnnotations(STRATEGY_ANNOTATION, effective.strategy().name())
                 .addToAnnotations(MAX_PER_NODE_ANNOTATION, String.valueOf(effective.maxPerNode()))
+                .addToAnnotations(spreadKey == null ? java.util.Map.of()
+                        : java.util.Map.of(SPREAD_KEY_ANNOTATION, spreadKey))
                 .endMetadata()
                 .withNewSpec()
+                .withTopologySpreadConstraints(spreadKey == null ? null : List.of(spreadConstraint(app, spreadKey,
+                        effective.maxSkew())))
                 .withSchedulerName(schedulerName)
                 .withPriorityClassName(blankToNull(spec.priorityClassName()))
                 .withNodeSelector(placement == null || placement.nodeSelector() == null ? null
@@ -106,6 +114,19 @@ public final class AppPodTemplate {
                 .withContainers(container(spec, effective))
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * The hard half of Spread over a topology key, left to kube-scheduler's own PodTopologySpread, which counts the
+     * app's Pods over every node (the extender sees only the nodes it is offered). Counted per revision, so that a
+     * rollout's new Pods spread among themselves while the old ones leave.
+     */
+    private static TopologySpreadConstraint spreadConstraint(PythonApp app, String key, int maxSkew) {
+        return new TopologySpreadConstraintBuilder().withTopologyKey(key).withMaxSkew(maxSkew)
+                .withWhenUnsatisfiable("DoNotSchedule")
+                .withNewLabelSelector().addToMatchLabels(AppLabels.APP, app.getMetadata().getName())
+                .endLabelSelector()
+                .withMatchLabelKeys(AppLabels.REVISION).build();
     }
 
     private static Container container(PythonAppSpec spec, EffectiveSpec effective) {

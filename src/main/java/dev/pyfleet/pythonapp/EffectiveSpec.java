@@ -54,6 +54,18 @@ public record EffectiveSpec(PythonAppSpec spec) {
         return placement == null || placement.maxPerNode() == null ? 0 : placement.maxPerNode();
     }
 
+    /** Spread's topology key, or null when the app spreads over nodes only. */
+    public String topologyKey() {
+        PlacementSpec placement = spec.placement();
+        return placement == null || placement.topologyKey() == null || placement.topologyKey().isBlank() ? null
+                : placement.topologyKey();
+    }
+
+    public int maxSkew() {
+        PlacementSpec placement = spec.placement();
+        return placement == null || placement.maxSkew() == null ? 1 : placement.maxSkew();
+    }
+
     public IntOrString maxSurge() {
         RolloutSpec rollout = spec.rollout();
         return rollout == null || rollout.maxSurge() == null ? new IntOrString("25%") : rollout.maxSurge();
