@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.pyfleet.placement.NodeSnapshot;
+import dev.pyfleet.placement.PlacementEngine;
+import dev.pyfleet.placement.PodRequest;
+import dev.pyfleet.placement.Resources;
+import dev.pyfleet.placement.Strategy;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
@@ -151,6 +156,49 @@ class ExtenderIT {
         Map<String, Long> perNode = bound(client.pods().inNamespace(namespace.name()).list().getItems());
         assertThat(perNode.values()).allMatch(pods -> pods <= 4);
         assertThat(perNode.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12);
+    }
+
+    /**
+     * For every strategy, pods of assorted sizes created one at a time land exactly where the engine, given the
+     * same three nodes and the pods already on them, would put them: the scheduler follows the engine's choice.
+     */
+    @Test
+    void theRealSchedulerPutsEveryPodWhereTheEngineChoosesUnderEveryStrategy() {
+        java.util.Random random = new java.util.Random(11);
+        List<NodeSnapshot> model = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            model.add(new NodeSnapshot(pool + "-" + i, new Resources(4000, 16L << 30, 110, 0), Resources.NONE,
+                    java.util.Optional.empty(), List.of(), Map.of("pyfleet.dev/test-pool", pool), false, Map.of()));
+        }
+        int compared = 0;
+        for (Strategy strategy : Strategy.values()) {
+            for (int i = 0; i < 6; i++) {
+                long cpu = 100L * (1 + random.nextInt(8));
+                long memoryMi = 128L * (1 + random.nextInt(16));
+                String name = strategy.name().toLowerCase() + "-" + i;
+                Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace.name())
+                        .addToLabels("app.kubernetes.io/managed-by", "pyfleet")
+                        .addToLabels("pyfleet.dev/app", "agree-" + strategy.name().toLowerCase())
+                        .addToAnnotations("pyfleet.dev/placement-strategy", strategy.name()).endMetadata()
+                        .withNewSpec().withSchedulerName("pyfleet-scheduler")
+                        .withNodeSelector(Map.of("pyfleet.dev/test-pool", pool)).addNewContainer().withName("app")
+                        .withImage("python:3.12-slim").withNewResources()
+                        .addToRequests("cpu", new Quantity(cpu + "m"))
+                        .addToRequests("memory", new Quantity(memoryMi + "Mi")).endResources().endContainer()
+                        .endSpec().build();
+                PodRequest request = PodRequests.of(pod);
+                List<NodeSnapshot> fits = model.stream().filter(n -> PlacementEngine.fits(request, n)).toList();
+                String engine = PlacementEngine.best(request, fits);
+                client.pods().inNamespace(namespace.name()).resource(pod).create();
+                String scheduler = client.pods().inNamespace(namespace.name()).withName(name)
+                        .waitUntilCondition(p -> p.getSpec().getNodeName() != null, 60,
+                                java.util.concurrent.TimeUnit.SECONDS).getSpec().getNodeName();
+                assertThat(scheduler).as("%s pod %s (%dm, %dMi)", strategy, name, cpu, memoryMi).isEqualTo(engine);
+                model.replaceAll(n -> n.name().equals(scheduler) ? NodeSnapshots.plus(n, request) : n);
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(6 * Strategy.values().length);
     }
 
     @Test

@@ -110,8 +110,8 @@ class SchedulerThroughputBench {
                             "pods", new Quantity("110"), "nvidia.com/gpu", new Quantity(f[3])))
                     .endStatus().build()).create();
             engineNodes.add(new NodeSnapshot(name, new Resources(Long.parseLong(f[1]), Long.parseLong(f[2]) << 20,
-                    110, Long.parseLong(f[3])), Resources.NONE, Optional.empty(), List.of(), Map.of(), false,
-                    Map.of()));
+                    110, Long.parseLong(f[3])), Resources.NONE, Optional.empty(), List.of(),
+                    Map.of("pyfleet.dev/bench", "openb"), false, Map.of()));
         }
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.nodes()
                 .withLabel("pyfleet.dev/bench", "openb").list().getItems().stream()
@@ -121,49 +121,64 @@ class SchedulerThroughputBench {
         List<String[]> pods = podLines.subList(1, podLines.size()).stream().map(l -> l.split(",", -1))
                 .sorted(Comparator.comparingLong((String[] f) -> Long.parseLong(f[8])).thenComparing(f -> f[0]))
                 .toList();
-        int compared = 0;
-        int same = 0;
+        StringBuilder out = new StringBuilder("Engine and scheduler agree: for each strategy, the first "
+                + AGREEMENT_PODS + " openb pods that fit, created one by one on 20 openb nodes (emptied between "
+                + "strategies) through the real pyfleet-scheduler, landed on the node the engine chose for:\n\n"
+                + "| strategy | same node as the engine |\n|---|---:|\n");
+        for (Strategy strategy : Strategy.values()) {
+            int[] result = agreement(client, strategy, engineNodes, pods);
+            out.append("| %s | %d of %d |%n".formatted(strategy, result[0], result[1]));
+        }
+        return out.toString();
+    }
+
+    static final int AGREEMENT_PODS = 50;
+
+    /** Returns {same, compared}. */
+    private static int[] agreement(KubernetesClient client, Strategy strategy, List<NodeSnapshot> empty,
+            List<String[]> pods) {
+        List<NodeSnapshot> engineNodes = new ArrayList<>(empty);
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < engineNodes.size(); i++) {
             index.put(engineNodes.get(i).name(), i);
         }
-        try (TestNamespace namespace = new TestNamespace(client, "bench-openb")) {
+        int compared = 0;
+        int same = 0;
+        String name;
+        try (TestNamespace namespace = new TestNamespace(client, "bench-" + strategy.name().toLowerCase())) {
+            name = namespace.name();
             client.serviceAccounts().inNamespace(namespace.name()).withName("default")
                     .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
             for (String[] f : pods) {
-                if (compared == 200) {
+                if (compared == AGREEMENT_PODS) {
                     break;
                 }
-                var request = new PodRequest(namespace.name(), f[0], new Resources(Long.parseLong(f[1]),
-                        Long.parseLong(f[2]) << 20, 1, Long.parseLong(f[3])), null, Strategy.BinPack, 0, List.of(),
-                        Map.of());
-                List<String> fits = PlacementEngine.filter(request, engineNodes).fits();
+                Pod pod = pod(f[0], "pyfleet-scheduler", f[1] + "m", f[2] + "Mi", Long.parseLong(f[3]),
+                        strategy.name(), Map.of("pyfleet.dev/bench", "openb"));
+                pod.getMetadata().setNamespace(namespace.name());
+                PodRequest request = PodRequests.of(pod);
+                List<NodeSnapshot> fits = engineNodes.stream().filter(n -> PlacementEngine.fits(request, n))
+                        .toList();
                 if (fits.isEmpty()) {
                     continue;
                 }
-                String engineChoice = PlacementEngine.best(request, fits.stream()
-                        .map(n -> engineNodes.get(index.get(n))).toList());
-                Pod created = client.pods().inNamespace(namespace.name()).resource(pod(f[0], "pyfleet-scheduler",
-                        f[1] + "m", f[2] + "Mi", Long.parseLong(f[3]), "BinPack",
-                        Map.of("pyfleet.dev/bench", "openb"))).create();
-                Pod bound = client.pods().inNamespace(namespace.name()).withName(created.getMetadata().getName())
+                String engineChoice = PlacementEngine.best(request, fits);
+                client.pods().inNamespace(namespace.name()).resource(pod).create();
+                Pod bound = client.pods().inNamespace(namespace.name()).withName(f[0])
                         .waitUntilCondition(p -> p.getSpec().getNodeName() != null, 60,
                                 java.util.concurrent.TimeUnit.SECONDS);
                 String schedulerChoice = bound.getSpec().getNodeName();
                 int at = index.get(schedulerChoice);
-                NodeSnapshot node = engineNodes.get(at);
-                engineNodes.set(at, new NodeSnapshot(node.name(), node.allocatable(),
-                        node.requested().plus(request.request()), Optional.empty(), List.of(), Map.of(), false,
-                        Map.of()));
+                engineNodes.set(at, NodeSnapshots.plus(engineNodes.get(at), request));
                 compared++;
                 if (schedulerChoice.equals(engineChoice)) {
                     same++;
                 }
             }
         }
-        return "Engine and scheduler agree: the first %d openb pods that fit, placed one by one with BinPack on 20 "
-                .formatted(compared) + "openb nodes through the real pyfleet-scheduler, landed on the node the "
-                + "engine chose for %d of them (%.0f%%).".formatted(same, 100.0 * same / Math.max(1, compared));
+        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> client.pods().inNamespace(name).list().getItems().isEmpty());
+        return new int[] {same, compared};
     }
 
     private static Pod pod(String name, String scheduler, String cpu, String memory, long gpus, String strategy,

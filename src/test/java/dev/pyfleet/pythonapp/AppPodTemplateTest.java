@@ -93,6 +93,26 @@ class AppPodTemplateTest {
     }
 
     @Test
+    void spreadOverATopologyKeyBecomesAConstraintPerRevisionAndAnAnnotationForTheExtender() {
+        var template = AppPodTemplate.of(app(WSGI + "placement: {strategy: Spread, topologyKey: "
+                + "topology.kubernetes.io/zone, maxSkew: 2}\n"), "pyfleet-scheduler");
+        Pod pod = template.pod(0);
+        assertThat(pod.getMetadata().getAnnotations())
+                .containsEntry("pyfleet.dev/spread-key", "topology.kubernetes.io/zone");
+        assertThat(pod.getSpec().getTopologySpreadConstraints()).singleElement().satisfies(c -> {
+            assertThat(c.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+            assertThat(c.getMaxSkew()).isEqualTo(2);
+            assertThat(c.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
+            assertThat(c.getLabelSelector().getMatchLabels()).containsExactly(java.util.Map.entry("pyfleet.dev/app",
+                    "shop"));
+            assertThat(c.getMatchLabelKeys()).containsExactly("pyfleet.dev/revision");
+        });
+        Pod perNode = AppPodTemplate.of(app(WSGI + "placement: {strategy: Spread}\n"), "s").pod(0);
+        assertThat(perNode.getSpec().getTopologySpreadConstraints()).isNullOrEmpty();
+        assertThat(perNode.getMetadata().getAnnotations()).doesNotContainKey("pyfleet.dev/spread-key");
+    }
+
+    @Test
     void revisionChangesWithTheTemplateButNotWithReplicas() {
         String base = AppPodTemplate.of(app(WSGI), "pyfleet-scheduler").revision();
         assertThat(base).hasSize(10).matches("[0-9a-f]+");

@@ -58,6 +58,10 @@ class PythonAppValidationIT {
             name that is not a Service name | name: shop                   | name: 9shop                             | metadata.name must start with a letter
             name too long for Pod names   | name: shop                     | name: shop-with-a-name-much-longer-than-pod-names-allow | metadata.name must be at most 48 characters
             unknown strategy              | process:                       | placement: {strategy: Random} ;; process: | Unsupported value: "Random"
+            topology key without Spread   | process:                       | placement: {strategy: BinPack, topologyKey: zone} ;; process: | placement.topologyKey applies only to strategy Spread
+            max skew without a key        | process:                       | placement: {strategy: Spread, maxSkew: 2} ;; process: | placement.maxSkew needs placement.topologyKey
+            topology key not a label key  | process:                       | placement: {strategy: Spread, topologyKey: "not a key"} ;; process: | spec.placement.topologyKey: Invalid value
+            max skew of zero              | process:                       | placement: {strategy: Spread, topologyKey: zone, maxSkew: 0} ;; process: | spec.placement.maxSkew: Invalid value
             request above its limit       | process:                       | resources: {requests: {memory: 1Gi}, limits: {memory: 256Mi}} ;; process: | resources.requests.memory must not be more than resources.limits.memory
             cpu that is not a quantity    | process:                       | resources: {requests: {cpu: lots}} ;; process: | resources.requests.cpu must be a quantity such as 500m
             no surge and no unavailable set | process:                     | rollout: {maxSurge: 0} ;; process: | (maxUnavailable defaults to 0)
