@@ -13,9 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.testing.CommandResult;
 import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.FakeNodes;
 import dev.pyfleet.testing.TestNamespace;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** The packaged jar's what-if tool against a live API server: placements and refusals, and nothing written. */
@@ -27,14 +26,7 @@ class WhatIfIT {
         try (KubernetesClient client = cluster.newClient();
                 TestNamespace namespace = new TestNamespace(client, "what-if")) {
             String pool = namespace.name();
-            for (int i = 0; i < 2; i++) {
-                client.nodes().resource(new NodeBuilder().withNewMetadata().withName(pool + "-" + i)
-                        .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("pyfleet.dev/test-pool", pool)
-                        .endMetadata().withNewStatus()
-                        .addToAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi"), "pods",
-                                new Quantity("110")))
-                        .endStatus().build()).create();
-            }
+            FakeNodes.create(client, pool, 2, Map.of("pyfleet.dev/test-pool", pool), "4", "16Gi");
             try {
                 Path app = Files.createTempFile("what-if-", ".yaml");
                 Files.writeString(app, """
@@ -67,9 +59,7 @@ class WhatIfIT {
                 assertThat(client.resources(dev.pyfleet.api.v1alpha1.PythonApp.class)
                         .inNamespace(namespace.name()).list().getItems()).isEmpty();
             } finally {
-                for (int i = 0; i < 2; i++) {
-                    client.nodes().withName(pool + "-" + i).delete();
-                }
+                FakeNodes.delete(client, pool, 2);
             }
         }
     }

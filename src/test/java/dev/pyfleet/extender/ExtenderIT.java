@@ -27,10 +27,10 @@ import dev.pyfleet.placement.PodRequest;
 import dev.pyfleet.placement.Resources;
 import dev.pyfleet.placement.Strategy;
 import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.FakeNodes;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -80,21 +80,7 @@ class ExtenderIT {
     void setUp() {
         namespace = new TestNamespace(client, "extender");
         pool = namespace.name();
-        for (int i = 0; i < 3; i++) {
-            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(pool + "-" + i)
-                    .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("pyfleet.dev/test-pool", pool)
-                    .endMetadata().withNewStatus()
-                    .addToAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi"), "pods",
-                            new Quantity("110")))
-                    .addToCapacity(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi"), "pods",
-                            new Quantity("110")))
-                    .endStatus().build()).create();
-        }
-        Awaitility.await("3 fresh nodes Ready").atMost(Duration.ofSeconds(60)).until(() -> client.nodes()
-                .withLabel("pyfleet.dev/test-pool", pool).list().getItems().stream()
-                .filter(n -> n.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                .count() == 3);
+        FakeNodes.create(client, pool, 3, Map.of("pyfleet.dev/test-pool", pool), "4", "16Gi");
         // The extender learns of nodes from its own informer: wait until it would place on all three.
         String probe = """
                 {"Pod": {"metadata": {"name": "probe", "namespace": "%s", "uid": "probe",
