@@ -145,16 +145,6 @@ public final class PlacementEngine {
         return why;
     }
 
-    /** The node the pod should go to, if any of the given nodes passes the filter. */
-    public static Optional<String> choose(PodRequest pod, List<NodeSnapshot> nodes) {
-        List<String> fits = filter(pod, nodes).fits();
-        if (fits.isEmpty()) {
-            return Optional.empty();
-        }
-        java.util.Set<String> fitting = java.util.Set.copyOf(fits);
-        return Optional.of(rank(pod, nodes.stream().filter(n -> fitting.contains(n.name())).toList()).get(0).node());
-    }
-
     static NodeScorer scorer(Strategy strategy) {
         return switch (strategy) {
             case Balanced -> BALANCED;

@@ -1,14 +1,17 @@
 package dev.pyfleet.placement;
 
-/** How candidate nodes are ranked (the PythonApp/VMPool placement.strategy values). */
+/**
+ * How candidate nodes are ranked (the PythonApp/VMPool placement.strategy values); each has its scorer in this
+ * package, which says where its idea comes from.
+ */
 public enum Strategy {
-    /** Even use of CPU and memory on the node after placing. */
+    /** Even load across nodes and across CPU and memory ({@link BalancedScorer}). */
     Balanced,
-    /** The fullest node that fits, so that whole nodes stay free. */
+    /** Fewest nodes ({@link BinPackScorer}). */
     BinPack,
-    /** Away from the app's other replicas. */
+    /** The app's replicas apart, per topology domain and per node, balanced otherwise ({@link SpreadScorer}). */
     Spread,
-    /** The least loaded node by measured usage (metrics.k8s.io), by requests where usage is unknown. */
+    /** Least loaded by measured usage, by requests where usage is unknown, with headroom ({@link LoadAwareScorer}). */
     LoadAware;
 
     public static Strategy parse(String value, Strategy fallback) {
