@@ -78,6 +78,47 @@ class PlacementEngineTest {
         assertThat(PlacementEngine.filter(tolerateAll, List.of(tainted)).fits()).containsExactly("n");
     }
 
+    @ParameterizedTest(name = "{0}: taint {1}={2}:{3}, toleration {4} {5} {6} {7} -> tolerated {8}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            same key and value            | gpu | true | NoSchedule | gpu | Equal  | true  | NoSchedule | true
+            same key, other value         | gpu | true | NoSchedule | gpu | Equal  | false | NoSchedule | false
+            Exists ignores the value      | gpu | true | NoSchedule | gpu | Exists | -     | NoSchedule | true
+            other key                     | gpu | true | NoSchedule | tpu | Exists | -     | -          | false
+            other effect                  | gpu | true | NoSchedule | gpu | Equal  | true  | NoExecute  | false
+            NoExecute keeps pods away too | gpu | true | NoExecute  | gpu | Equal  | true  | NoSchedule | false
+            NoExecute tolerated           | gpu | true | NoExecute  | gpu | Equal  | true  | -          | true
+            empty key with Exists         | gpu | true | NoExecute  | -   | Exists | -     | -          | true
+            PreferNoSchedule never repels | gpu | true | PreferNoSchedule | tpu | Exists | - | -      | true
+            """)
+    void taintsAndTolerationsMatchAsKubernetesMatchesThem(String what, String key, String value, String effect,
+            String tKey, String operator, String tValue, String tEffect, boolean tolerated) {
+        NodeSnapshot tainted = withFlags(node("n", 4000, 16, 0, 0), false, List.of(new Taint(key, value, effect)),
+                new Resources(4000, 16 * GI, 110, 0));
+        PodRequest pod = new PodRequest("demo", "p", new Resources(500, GI, 1, 0), null, Strategy.Balanced, 0,
+                List.of(new Toleration(tKey, operator, tValue, tEffect)), Map.of());
+        assertThat(PlacementEngine.fits(pod, tainted)).as(what).isEqualTo(tolerated);
+    }
+
+    /** A pod that takes exactly what is free fits; one unit more does not, for every resource. */
+    @Test
+    void anExactFitFitsAndOneUnitMoreDoesNot() {
+        NodeSnapshot node = new NodeSnapshot("n", new Resources(4000, 16 * GI, 10, 2), new Resources(1000, 4 * GI, 9,
+                1), Optional.empty(), List.of(), Map.of(), false, Map.of());
+        Resources free = node.free();
+        PodRequest exact = new PodRequest("demo", "p", new Resources(free.cpuMilli(), free.memoryBytes(), 1,
+                free.gpus()), null, Strategy.Balanced, 0, List.of(), Map.of());
+        assertThat(PlacementEngine.fits(exact, node)).isTrue();
+        for (Resources more : List.of(new Resources(1, 0, 0, 0), new Resources(0, 1, 0, 0), new Resources(0, 0, 0, 1),
+                new Resources(0, 0, 1, 0))) {
+            PodRequest bigger = new PodRequest("demo", "p", exact.request().plus(more), null, Strategy.Balanced, 0,
+                    List.of(), Map.of());
+            NodeSnapshot target = more.pods() == 0 ? node : new NodeSnapshot("n", node.allocatable(),
+                    node.requested().plus(new Resources(0, 0, 1, 0)), Optional.empty(), List.of(), Map.of(), false,
+                    Map.of());
+            assertThat(PlacementEngine.fits(bigger, target)).as("one more of %s", more).isFalse();
+        }
+    }
+
     /**
      * Properties over random nodes and pods: the filter is exact, the ranking holds exactly the nodes that fit and
      * starts with {@link PlacementEngine#best}, and node order changes neither, tie-breaking included.

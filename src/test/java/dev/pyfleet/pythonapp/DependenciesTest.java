@@ -46,6 +46,17 @@ class DependenciesTest {
     }
 
     @Test
+    void aLongCycleIsFoundHoweverDeepItGoes() {
+        var threeApps = Map.of("a", List.of("b"), "b", List.of("c"), "c", List.of("a"));
+        assertThat(Dependencies.check("a", threeApps, Set.of("b", "c")))
+                .isEqualTo(new Dependencies.Cycle(List.of("a", "b", "c", "a")));
+        var sixApps = Map.of("a", List.of("b"), "b", List.of("c"), "c", List.of("d"), "d", List.of("e"),
+                "e", List.of("f"), "f", List.of("a"));
+        assertThat(Dependencies.check("a", sixApps, Set.of("b", "c", "d", "e", "f")))
+                .isEqualTo(new Dependencies.Cycle(List.of("a", "b", "c", "d", "e", "f", "a")));
+    }
+
+    @Test
     void cycleElsewhereMakesTheAppWaitButIsNotItsCycle() {
         var graph = Map.of("web", List.of("b"), "b", List.of("c"), "c", List.of("b"));
         assertThat(Dependencies.check("web", graph, Set.of())).isInstanceOf(Dependencies.Waiting.class);

@@ -96,6 +96,8 @@ class RolloutPlannerTest {
     @CsvSource({
             "10, 25%, 25%, 3, 2",
             "3, 25%, 0, 1, 0",
+            "1, 25%, 0, 1, 0",       // the default app: a quarter of one Pod still surges one, never deletes first
+            "5, 30%, 30%, 2, 1",     // 1.5 rounds up for surge, down for unavailable
             "1, 0%, 0%, 0, 1",
             "4, 2, 1, 2, 1",
             "0, 25%, 25%, 0, 1"})

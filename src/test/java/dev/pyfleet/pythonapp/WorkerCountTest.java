@@ -19,6 +19,8 @@ class WorkerCountTest {
             "0, -, -, -, -, 3",          // nothing declared: one core assumed
             "0, 500m, -, -, -, 2",       // 2 x 0.5 + 1
             "0, 2, -, -, -, 5",
+            "0, 1750m, -, -, -, 4",      // 4.5 rounds down
+            "0, 4, 383Mi, -, -, 2",      // 383Mi holds two whole 128Mi (binary) workers, not three
             "0, 1, -, 4, -, 9",          // the limit counts before the request
             "0, 4, 256Mi, -, -, 2",      // memory caps: 256Mi / 128Mi
             "0, 4, -, -, 1Gi, 8",

@@ -47,6 +47,45 @@ class PoolPlannerTest {
         assertThat(plan.create()).isEmpty();
     }
 
+    /** VMs made by one reconcile share their creation second: the ordinal decides, oldest being the lowest. */
+    @ParameterizedTest(name = "{0} removes {1}")
+    @CsvSource({"NewestFirst, 'p-3,p-2'", "OldestFirst, 'p-0,p-1'", "UnreadyFirst, 'p-3,p-2'"})
+    void vmsCreatedInTheSameSecondAreRemovedByOrdinal(Policy policy, String removed) {
+        var vms = List.of(vm(0, "r1", true, 60), vm(1, "r1", true, 60), vm(2, "r1", true, 60),
+                vm(3, "r1", true, 60));
+        assertThat(PoolPlanner.plan(settings(2, policy), "r1", vms, NOW).delete()).containsExactly(removed.split(","));
+    }
+
+    /**
+     * Property: a scale-down that comes with a new revision removes what the scale-down alone would, and the
+     * rollout on top takes no more ready VMs than maxUnavailable allows below replicas.
+     */
+    @Test
+    void scaleDownDuringARolloutKeepsMaxUnavailable() {
+        java.util.Random random = new java.util.Random(5);
+        for (int round = 0; round < 3000; round++) {
+            int count = random.nextInt(9);
+            List<VMState> vms = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                vms.add(vm(i, random.nextBoolean() ? "old" : "new", random.nextInt(4) > 0, 60 * random.nextInt(3)));
+            }
+            Policy policy = Policy.values()[random.nextInt(Policy.values().length)];
+            int replicas = random.nextInt(7);
+            int maxUnavailable = 1 + random.nextInt(3);
+            var settings = new PoolPlanner.Settings(replicas, true, maxUnavailable, policy, false, 3,
+                    Duration.ofMinutes(5));
+            java.util.Set<String> scaleDownOnly = java.util.Set.copyOf(PoolPlanner.plan(new PoolPlanner.Settings(
+                    replicas, false, maxUnavailable, policy, false, 3, Duration.ofMinutes(5)), "new", vms, NOW)
+                    .delete());
+            java.util.Set<String> deleted = java.util.Set.copyOf(PoolPlanner.plan(settings, "new", vms, NOW).delete());
+            assertThat(deleted).as("round %d", round).containsAll(scaleDownOnly);
+            long readyRemaining = vms.stream().filter(v -> v.ready() && !scaleDownOnly.contains(v.name())).count();
+            long readyStaying = vms.stream().filter(v -> v.ready() && !deleted.contains(v.name())).count();
+            assertThat(readyStaying).as("round %d: %s, replicas %d, maxUnavailable %d, %s", round, vms, replicas,
+                    maxUnavailable, policy).isGreaterThanOrEqualTo(Math.min(readyRemaining, replicas - maxUnavailable));
+        }
+    }
+
     @Test
     void rollingUpdateReplacesOneReadyVmAtATimeAndWaitsForItsName() {
         var vms = List.of(vm(0, "old", true, 100), vm(1, "old", true, 100), vm(2, "old", true, 100));
