@@ -1,0 +1,100 @@
+package dev.pyfleet.vmpool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pyfleet.api.v1alpha1.VMPool;
+import dev.pyfleet.kubevirt.VirtualMachine;
+import dev.pyfleet.kubevirt.VirtualMachineSpec;
+
+/** The VirtualMachines a pool is made of: names, ownership, labels, the guest's size and what it boots. */
+class PoolVirtualMachinesTest {
+
+    static VMPool pool(String extra) {
+        return PoolFixtures.SERIALIZATION.unmarshal("""
+                apiVersion: pyfleet.dev/v1alpha1
+                kind: VMPool
+                metadata: {name: vms, namespace: demo, uid: 5f1e2d3c-0000-1111-2222-333344445555}
+                spec:
+                  replicas: 3
+                  vm:
+                    cpu: 2
+                    memory: 4Gi
+                    image: quay.io/containerdisks/debian:12
+                    python: {version: "3.11"}
+                """ + extra, VMPool.class);
+    }
+
+    static VMPool edited(String from, String to) {
+        String yaml = PoolFixtures.SERIALIZATION.asYaml(pool(""));
+        assertThat(yaml).contains(from);
+        return PoolFixtures.SERIALIZATION.unmarshal(yaml.replace(from, to), VMPool.class);
+    }
+
+    @Test
+    void eachVmIsNamedByOrdinalOwnedByThePoolAndLabelledWithItsRevision() {
+        var vms = PoolVirtualMachines.of(pool(""), List.of(PoolFixtures.app("shop", "{type: wsgi, module: "
+                + "\"shop.wsgi:app\"}", 8000)), "pyfleet-scheduler");
+        VirtualMachine vm = vms.vm(2);
+        assertThat(vm.getMetadata().getName()).isEqualTo("vms-2").isEqualTo(PoolVirtualMachines.vmName("vms", 2));
+        assertThat(vm.getMetadata().getNamespace()).isEqualTo("demo");
+        assertThat(vm.getMetadata().getLabels()).containsEntry("pyfleet.dev/pool", "vms")
+                .containsEntry("app.kubernetes.io/managed-by", "pyfleet")
+                .containsEntry("pyfleet.dev/revision", vms.revision());
+        assertThat(vm.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
+            assertThat(ref.getKind()).isEqualTo("VMPool");
+            assertThat(ref.getUid()).isEqualTo("5f1e2d3c-0000-1111-2222-333344445555");
+            assertThat(ref.getController()).isTrue();
+        });
+        assertThat(vm.getSpec().template().metadata().getLabels())
+                .as("the launcher pod carries the pool's labels, so a Service can select it")
+                .containsEntry("pyfleet.dev/pool", "vms").containsEntry("pyfleet.dev/revision", vms.revision());
+    }
+
+    @Test
+    void theGuestHasThePoolsSizeImageAndUserDataAndTheExtenderLearnsItsSize() {
+        VirtualMachine vm = PoolVirtualMachines.of(pool(""), List.of(), "pyfleet-scheduler").vm(0);
+        VirtualMachineSpec.Template template = vm.getSpec().template();
+        assertThat(vm.getSpec().runStrategy()).isEqualTo("Always");
+        assertThat(template.spec().domain().cpu().cores()).isEqualTo(2);
+        assertThat(template.spec().domain().memory().guest()).isEqualTo("4Gi");
+        assertThat(template.spec().schedulerName()).isEqualTo("pyfleet-scheduler");
+        assertThat(template.metadata().getAnnotations()).containsEntry("pyfleet.dev/guest-cpu", "2")
+                .containsEntry("pyfleet.dev/guest-memory", "4Gi")
+                .containsEntry("pyfleet.dev/placement-strategy", "Spread");
+        assertThat(template.spec().volumes()).extracting(VirtualMachineSpec.Volume::name)
+                .containsExactly("containerdisk", "cloudinitdisk");
+        assertThat(template.spec().volumes().get(0).containerDisk().image())
+                .isEqualTo("quay.io/containerdisks/debian:12");
+        assertThat(template.spec().volumes().get(1).cloudInitNoCloud().userData()).startsWith("#cloud-config");
+        assertThat(template.spec().domain().devices().disks()).extracting(VirtualMachineSpec.Disk::name)
+                .containsExactly("containerdisk", "cloudinitdisk");
+    }
+
+    @Test
+    void runStrategyAndPlacementComeFromThePool() {
+        VirtualMachine vm = PoolVirtualMachines.of(pool("""
+                    runStrategy: Manual
+                  placement: {strategy: BinPack}
+                """), List.of(), "s").vm(0);
+        assertThat(vm.getSpec().runStrategy()).isEqualTo("Manual");
+        assertThat(vm.getSpec().template().metadata().getAnnotations())
+                .containsEntry("pyfleet.dev/placement-strategy", "BinPack");
+    }
+
+    @Test
+    void theRevisionFollowsTheVmsAndItsAppsButNotReplicasOrAppOrder() {
+        var shop = PoolFixtures.app("shop", "{type: wsgi, module: \"shop.wsgi:app\"}", 8000);
+        var api = PoolFixtures.app("api", "{type: asgi, module: \"api.main:app\"}", 9000);
+        String revision = PoolVirtualMachines.of(pool(""), List.of(shop, api), "s").revision();
+        assertThat(PoolVirtualMachines.of(pool(""), List.of(api, shop), "s").revision()).isEqualTo(revision);
+        assertThat(PoolVirtualMachines.of(edited("replicas: 3", "replicas: 5"), List.of(shop, api), "s").revision())
+                .isEqualTo(revision);
+        assertThat(PoolVirtualMachines.of(pool(""), List.of(shop), "s").revision()).isNotEqualTo(revision);
+        assertThat(PoolVirtualMachines.of(edited("cpu: 2", "cpu: 4"), List.of(shop, api), "s").revision())
+                .isNotEqualTo(revision);
+    }
+}
