@@ -78,4 +78,86 @@ class StatusReportTest {
         assertThat(ready.getMessage()).contains("db");
         assertThat(result.status().phase()).isEqualTo("Waiting");
     }
+
+    /** Ready, updated and available are three different counts; terminating and failed Pods are in none. */
+    @Test
+    void countsTellReadyUpdatedAndAvailableApart() {
+        var pods = List.of(
+                new PodState("a", "r2", T0.minusSeconds(90), false, false, true, T0.minusSeconds(60)),
+                new PodState("b", "r2", T0.minusSeconds(90), false, false, true, T0.minusSeconds(10)),
+                new PodState("c", "r1", T0.minusSeconds(90), false, false, true, T0.minusSeconds(60)),
+                new PodState("d", "r2", T0.minusSeconds(90), false, false, false, null),
+                new PodState("e", "r2", T0.minusSeconds(90), true, false, true, T0.minusSeconds(60)),
+                new PodState("f", "r2", T0.minusSeconds(90), false, true, false, null));
+        var bounds = new RolloutPlanner.Bounds(4, 1, 0, 30);
+        PythonAppStatus status = StatusReport.of(new StatusReport.Observation(2, "sel", "r2", bounds, 600, pods,
+                NOTHING, new Dependencies.Met(), null, T0)).status();
+        assertThat(status).extracting(PythonAppStatus::replicas, PythonAppStatus::readyReplicas,
+                PythonAppStatus::updatedReplicas, PythonAppStatus::availableReplicas, PythonAppStatus::ready)
+                .containsExactly(4, 3, 3, 2, "3/4");
+        assertThat(Conditions.find(status.conditions(), Conditions.READY).getMessage())
+                .isEqualTo("2 of 4 Pods available, 3 updated");
+    }
+
+    @Test
+    void anAppScaledToZeroIsReadyAndStopped() {
+        var bounds = new RolloutPlanner.Bounds(0, 1, 0, 0);
+        PythonAppStatus status = StatusReport.of(new StatusReport.Observation(1, "sel", "r1", bounds, 30, List.of(),
+                NOTHING, new Dependencies.Met(), null, T0)).status();
+        var ready = Conditions.find(status.conditions(), Conditions.READY);
+        assertThat(ready.getStatus()).isEqualTo("True");
+        assertThat(ready.getReason()).isEqualTo("ScaledToZero");
+        assertThat(ready.getMessage()).isEqualTo("replicas is 0: no Pods run");
+        assertThat(status.phase()).isEqualTo("Stopped");
+    }
+
+    @Test
+    void aDependencyCycleIsDegradedAndToldOnceUntilTheReasonChanges() {
+        var cycle = new Dependencies.Cycle(List.of("a", "b", "a"));
+        var first = StatusReport.of(new StatusReport.Observation(1, "sel", "r2", BOUNDS, 30, List.of(), NOTHING,
+                cycle, null, T0));
+        var degraded = Conditions.find(first.status().conditions(), Conditions.DEGRADED);
+        assertThat(degraded.getStatus()).isEqualTo("True");
+        assertThat(degraded.getReason()).isEqualTo("DependencyCycle");
+        assertThat(Conditions.find(first.status().conditions(), Conditions.READY).getReason())
+                .isEqualTo("DependencyCycle");
+        assertThat(first.status().phase()).isEqualTo("Degraded");
+        assertThat(first.events()).singleElement().satisfies(e -> {
+            assertThat(e.warning()).isTrue();
+            assertThat(e.message()).startsWith("dependsOn forms a cycle: a -> b -> a");
+        });
+        var again = StatusReport.of(new StatusReport.Observation(1, "sel", "r2", BOUNDS, 30, List.of(), NOTHING,
+                cycle, first.status(), T0.plusSeconds(5)));
+        assertThat(again.events()).isEmpty();
+
+        // Still degraded, for another reason: that is news.
+        var pods = List.of(pod("a", "r1", true), pod("b", "r1", true), pod("c", "r2", false));
+        var resumed = report(pods, NOTHING, again.status(), T0.plusSeconds(10));
+        assertThat(Conditions.isTrue(resumed.status().conditions(), Conditions.DEGRADED)).isFalse();
+        var stuck = report(pods, NOTHING, resumed.status(), T0.plusSeconds(41));
+        assertThat(stuck.events()).extracting(StatusReport.Event::reason).containsExactly("ProgressDeadlineExceeded");
+
+        // Degraded all along, but for a new reason: told again.
+        var degradedByCycle = new PythonAppStatus(3L, 3, 2, 1, 2, "sel", "r1", "r2", "2/2", "Degraded",
+                T0.toString(), List.of(Conditions.of(Conditions.DEGRADED, true, "DependencyCycle", "a -> b -> a")));
+        assertThat(report(pods, NOTHING, degradedByCycle, T0.plusSeconds(31)).events())
+                .extracting(StatusReport.Event::reason).containsExactly("ProgressDeadlineExceeded");
+    }
+
+    @Test
+    void aRolloutStartsWhenTheRevisionChangesAndOnlyThen() {
+        var pods = List.of(pod("a", "r1", true), pod("b", "r1", true));
+        var previous = new PythonAppStatus(3L, 2, 2, 2, 2, "sel", "r1", "r1", "2/2", "Running", T0.toString(),
+                List.of());
+        assertThat(report(pods, NOTHING, previous, T0).events()).extracting(StatusReport.Event::reason)
+                .containsExactly("RolloutStarted");
+        assertThat(report(pods, NOTHING, previous, T0).events().get(0).message())
+                .isEqualTo("rolling out revision r2 (was r1)");
+        var sameRevision = new PythonAppStatus(3L, 2, 2, 2, 2, "sel", "r1", "r2", "2/2", "Running", T0.toString(),
+                List.of());
+        assertThat(report(pods, NOTHING, sameRevision, T0).events()).isEmpty();
+        var noRevisionYet = new PythonAppStatus(3L, 2, 2, 2, 2, "sel", null, null, "2/2", "Running",
+                T0.toString(), List.of());
+        assertThat(report(pods, NOTHING, noRevisionYet, T0).events()).isEmpty();
+    }
 }
