@@ -1,10 +1,10 @@
 package dev.pyfleet.placement;
 
 /**
- * Balanced: even load across nodes and across resources. The node where the pod adds least to the spread of CPU
- * and memory shares across the nodes wins (a greedy descent on their variance: kube-scheduler's LeastAllocated
- * fills the emptiest node, which this does too, but this also counts how big a step the pod is for the node), then
- * the node whose CPU and memory shares end closest to each other (kube-scheduler's BalancedAllocation). The very
+ * Balanced: even load across nodes, for CPU and memory alike. The node where the pod adds least to the spread of
+ * CPU and memory shares across the nodes wins: a greedy descent on the sum of their variances. kube-scheduler's
+ * LeastAllocated fills the emptiest node, which this does too, but this also counts how big a step the pod is for
+ * the node, and, like BalancedAllocation, sends a CPU-hungry pod where CPU is the less used resource. The very
  * largest nodes are kept for pods only they can take, as BinPack keeps them.
  */
 final class BalancedScorer implements NodeScorer {
@@ -17,7 +17,7 @@ final class BalancedScorer implements NodeScorer {
     /** Balanced's own keys, after the GPU keys every strategy starts with. */
     static double[] own(PodRequest pod, NodeSnapshot node, Candidates candidates) {
         return new double[] {candidates.keptForLargePods(node) ? 0 : 1,
-                -varianceAdded(pod, node, candidates), -imbalance(pod, node)};
+                -varianceAdded(pod, node, candidates)};
     }
 
     @Override
@@ -40,9 +40,5 @@ final class BalancedScorer implements NodeScorer {
         double dMemory = Fit.memoryAfter(pod, node) - memory;
         return dCpu * (2 * (cpu - candidates.meanCpu()) + dCpu)
                 + dMemory * (2 * (memory - candidates.meanMemory()) + dMemory);
-    }
-
-    static double imbalance(PodRequest pod, NodeSnapshot node) {
-        return Math.abs(Fit.cpuAfter(pod, node) - Fit.memoryAfter(pod, node));
     }
 }

@@ -2,8 +2,8 @@ package dev.pyfleet.placement;
 
 /**
  * BinPack: fewest nodes. A node already in use is always preferred to an empty one (opening a node is the cost
- * being minimised), and among nodes in use the one left fullest after placing wins: best fit over CPU, memory and
- * GPUs alike (kube-scheduler's MostAllocated, at full precision). When a node must be opened, the largest for the
+ * being minimised), and among nodes in use the one left fullest after placing wins: best fit over CPU and memory
+ * (kube-scheduler's MostAllocated, at full precision). When a node must be opened, the largest for the
  * pod's shape is, since it holds the most pods before another must be opened; except the very largest nodes, kept
  * for pods only they can take (see {@link Candidates#keptForLargePods}). First-fit opens nodes in name order and
  * MostAllocated opens the smallest node that fits; both use more nodes.
@@ -23,13 +23,9 @@ final class BinPackScorer implements NodeScorer {
                 + ", memory " + Fit.percent(Fit.memoryAfter(pod, node)) + " after placing";
     }
 
-    /** Mean share used after placing, over the resources the node has. */
+    /** Mean of the CPU and memory shares used after placing (GPUs are packed by {@link GpuFit} before this). */
     static double fullness(PodRequest pod, NodeSnapshot node) {
-        double sum = Fit.cpuAfter(pod, node) + Fit.memoryAfter(pod, node);
-        if (node.allocatable().gpus() > 0) {
-            return (sum + Fit.share(node.requested().gpus() + pod.request().gpus(), node.allocatable().gpus())) / 3;
-        }
-        return sum / 2;
+        return (Fit.cpuAfter(pod, node) + Fit.memoryAfter(pod, node)) / 2;
     }
 
     /** For an empty node: the one the pod leaves emptiest, i.e. the largest for the pod's shape. */

@@ -19,7 +19,7 @@ record Candidates(boolean someNodeWithoutGpus, Map<String, Integer> appPodsByDom
         boolean withoutGpus = false;
         Map<String, Integer> byDomain = new HashMap<>();
         for (NodeSnapshot node : nodes) {
-            withoutGpus |= node.allocatable().gpus() <= 0;
+            withoutGpus |= node.free().gpus() <= 0;
             String domain = domain(pod, node);
             if (domain != null) {
                 byDomain.merge(domain, node.podsOf(pod.app()), Integer::sum);
@@ -35,7 +35,7 @@ record Candidates(boolean someNodeWithoutGpus, Map<String, Integer> appPodsByDom
     private static long quantile(List<NodeSnapshot> nodes, boolean cpu) {
         long[] sizes = nodes.stream().mapToLong(n -> cpu ? n.allocatable().cpuMilli() : n.allocatable().memoryBytes())
                 .sorted().toArray();
-        return sizes.length == 0 ? 0 : sizes[(int) Math.min(sizes.length - 1, Math.floor(LARGE * sizes.length))];
+        return sizes.length == 0 ? 0 : sizes[(int) (LARGE * sizes.length)];
     }
 
     /**
@@ -60,7 +60,7 @@ record Candidates(boolean someNodeWithoutGpus, Map<String, Integer> appPodsByDom
 
     /**
      * GPUs are the scarcest thing a node offers: a pod that needs none is kept off nodes with free GPUs for as long
-     * as a node without GPUs can take it (FGD's observation, that GPU-less tasks on GPU nodes strand GPUs). A GPU
+     * as a node without free GPUs can take it (FGD's observation, that GPU-less tasks on GPU nodes strand GPUs). A GPU
      * node whose GPUs are all taken is an ordinary node.
      */
     boolean wastesGpus(PodRequest pod, NodeSnapshot node) {

@@ -3,7 +3,8 @@ package dev.pyfleet.placement;
 /**
  * LoadAware: the least loaded node by measured usage (metrics.k8s.io) where it is served, by requests where it is
  * not, keeping headroom: a node whose busiest resource would pass {@link #HEADROOM} after placing is taken only when
- * no node stays below it (Trimaran's TargetLoadPacking and LoadVariationRiskBalancing keep such a margin too).
+ * no node stays below it, even one of the largest nodes that other strategies keep for large pods (Trimaran's
+ * TargetLoadPacking and LoadVariationRiskBalancing keep such a margin too). GPUs are still kept for GPU pods.
  */
 final class LoadAwareScorer implements NodeScorer {
 
@@ -13,8 +14,8 @@ final class LoadAwareScorer implements NodeScorer {
     @Override
     public double[] keys(PodRequest pod, NodeSnapshot node, Candidates candidates) {
         double load = loadAfter(pod, node);
-        return Keys.of(GpuFit.keys(pod, node, candidates), candidates.keptForLargePods(node) ? 0 : 1,
-                load <= HEADROOM ? 1 : 0, -load, -BalancedScorer.imbalance(pod, node));
+        return Keys.of(GpuFit.keys(pod, node, candidates), load <= HEADROOM ? 1 : 0,
+                candidates.keptForLargePods(node) ? 0 : 1, -load);
     }
 
     @Override

@@ -17,9 +17,4 @@ public record RankedNode(String node, double[] keys, long tieBreak) {
         int byKeys = Arrays.compare(b.keys, a.keys);
         return byKeys != 0 ? byKeys : Long.compare(a.tieBreak, b.tieBreak);
     };
-
-    @Override
-    public String toString() {
-        return node + " " + Arrays.toString(keys);
-    }
 }

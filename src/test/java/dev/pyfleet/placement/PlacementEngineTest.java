@@ -88,6 +88,7 @@ class PlacementEngineTest {
             NoExecute keeps pods away too | gpu | true | NoExecute  | gpu | Equal  | true  | NoSchedule | false
             NoExecute tolerated           | gpu | true | NoExecute  | gpu | Equal  | true  | -          | true
             empty key with Exists         | gpu | true | NoExecute  | -   | Exists | -     | -          | true
+            empty key with Equal          | gpu | true | NoExecute  | -   | Equal  | true  | -          | false
             PreferNoSchedule never repels | gpu | true | PreferNoSchedule | tpu | Exists | - | -      | true
             """)
     void taintsAndTolerationsMatchAsKubernetesMatchesThem(String what, String key, String value, String effect,
@@ -97,6 +98,24 @@ class PlacementEngineTest {
         PodRequest pod = new PodRequest("demo", "p", new Resources(500, GI, 1, 0), null, Strategy.Balanced, 0,
                 List.of(new Toleration(tKey, operator, tValue, tEffect)), Map.of());
         assertThat(PlacementEngine.fits(pod, tainted)).as(what).isEqualTo(tolerated);
+    }
+
+    @Test
+    void aSelectorRejectionNamesTheLabelThatIsMissing() {
+        NodeSnapshot node = new NodeSnapshot("n", new Resources(4000, 16 * GI, 110, 0), Resources.NONE,
+                Optional.empty(), List.of(), Map.of("zone", "a", "disk", "hdd"), false, Map.of());
+        PodRequest pod = new PodRequest("demo", "p", new Resources(500, GI, 1, 0), null, Strategy.Balanced, 0,
+                List.of(), new java.util.TreeMap<>(Map.of("disk", "ssd", "zone", "a")));
+        assertThat(PlacementEngine.filter(pod, List.of(node)).rejected().get("n").message())
+                .isEqualTo("node does not have label disk=ssd");
+        PodRequest zoneFirst = new PodRequest("demo", "p", pod.request(), null, Strategy.Balanced, 0, List.of(),
+                new java.util.LinkedHashMap<>(java.util.Map.of("zone", "a")) {
+                    {
+                        put("disk", "ssd");
+                    }
+                });
+        assertThat(PlacementEngine.filter(zoneFirst, List.of(node)).rejected().get("n").message())
+                .as("the matching label is not named").isEqualTo("node does not have label disk=ssd");
     }
 
     /** A pod that takes exactly what is free fits; one unit more does not, for every resource. */

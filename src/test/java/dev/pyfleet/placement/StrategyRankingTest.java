@@ -169,6 +169,81 @@ class StrategyRankingTest {
         assertThat(best(pod(Strategy.LoadAware, 1, 1, 0), seventy, seventyFive)).isEqualTo("seventy");
     }
 
+    @Test
+    void balancedAlsoKeepsTheVeryLargestNodesForPodsOnlyTheyCanTake() {
+        List<NodeSnapshot> nodes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            nodes.add(empty("medium-" + i, 64, 256));
+        }
+        nodes.add(empty("huge", 128, 1024));
+        assertThat(PlacementEngine.best(pod(Strategy.Balanced, 8, 16, 0), nodes))
+                .as("the huge node would take the smallest step, but it is kept").startsWith("medium-");
+    }
+
+    /**
+     * The fleet's mean decides: a small node far below it takes even a large step before a large node at the mean
+     * takes a small one, since that is what evens the load.
+     */
+    @Test
+    void balancedLiftsTheNodeFurthestBelowTheFleetsMean() {
+        List<NodeSnapshot> nodes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            nodes.add(node("at-mean-" + i, 64, 256, 0, 32, 128, 0, 8));
+        }
+        NodeSnapshot low = node("low", 8, 32, 0, 1, 4, 0, 1);
+        nodes.add(low);
+        assertThat(PlacementEngine.best(pod(Strategy.Balanced, 3, 12, 0), nodes)).isEqualTo("low");
+    }
+
+    @Test
+    void aGpuPodFillsGpusThatWouldOtherwiseBeStranded() {
+        // 4 of 8 GPUs free but only a tenth of the CPU: placing a GPU pod there strands fewer GPUs, not more.
+        NodeSnapshot starved = node("starved", 96, 384, 8, 86, 200, 4, 6);
+        NodeSnapshot empty = node("empty", 96, 384, 8, 0, 0, 0, 0);
+        PodRequest gpuPod = pod(Strategy.Balanced, 1, 8, 1);
+        assertThat(GpuFit.strandedAfter(gpuPod, starved)).isLessThan(GpuFit.stranded(starved));
+        assertThat(GpuFit.stranded(empty)).isZero();
+        for (Strategy strategy : Strategy.values()) {
+            assertThat(best(pod(strategy, 1, 8, 1), empty, starved)).as(strategy.name()).isEqualTo("starved");
+        }
+    }
+
+    @Test
+    void aGpuNodeWhoseGpusAreAllTakenDoesNotMakeGpuNodesFairGame() {
+        NodeSnapshot freeGpus = node("free-gpus", 96, 384, 8, 60, 200, 2, 4);
+        NodeSnapshot gpusTaken = node("gpus-taken", 96, 384, 8, 10, 20, 8, 8);
+        assertThat(best(pod(Strategy.BinPack, 2, 4, 0), freeGpus, gpusTaken))
+                .as("the node without free GPUs can take the pod, so the free GPUs are kept").isEqualTo("gpus-taken");
+    }
+
+    @Test
+    void loadAwareComparesLoadAsShareOfEachNode() {
+        NodeSnapshot small = node("small", 4, 16, 0, 1, 1, 0, 1);
+        NodeSnapshot big = node("big", 16, 64, 0, 6, 6, 0, 3);
+        assertThat(best(pod(Strategy.LoadAware, 2, 1, 0), small, big))
+                .as("3 of 4 cores against 8 of 16").isEqualTo("big");
+    }
+
+    @Test
+    void loadAwareKeepsItsHeadroomEvenOnANodeKeptForLargePods() {
+        List<NodeSnapshot> nodes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            nodes.add(node("hot-" + i, 32, 128, 0, 25, 30, 0, 6));
+        }
+        nodes.add(empty("huge", 128, 1024));
+        assertThat(PlacementEngine.best(pod(Strategy.LoadAware, 2, 4, 0), nodes))
+                .as("27 of 32 cores would pass 80%").isEqualTo("huge");
+        assertThat(PlacementEngine.best(pod(Strategy.Balanced, 2, 4, 0), nodes))
+                .as("Balanced keeps the huge node").startsWith("hot-");
+    }
+
+    @Test
+    void strategyNamesParseAndAnUnknownOneFallsBack() {
+        assertThat(Strategy.parse("BinPack", Strategy.Balanced)).isEqualTo(Strategy.BinPack);
+        assertThat(Strategy.parse("binpack", Strategy.Spread)).isEqualTo(Strategy.Spread);
+        assertThat(Strategy.parse(null, Strategy.Balanced)).isEqualTo(Strategy.Balanced);
+    }
+
     /** Identical empty nodes: the choice is the same whatever their order, and is not always the first name. */
     @Test
     void tiesAreBrokenByAHashOfPodAndNodeNotByName() {
