@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: help run test chaos bench unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
+.PHONY: help run test mutation chaos bench unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -10,10 +10,14 @@ help: ## list the targets
 run: ## local control plane + 3 fake nodes, CRDs, samples, and the operator in the foreground
 	hack/run.sh
 
-test: control-plane ## unit tests, the control-plane self-test, integration tests on a real control plane, generated files
+test: control-plane ## unit tests, the control-plane self-test, integration tests, mutation testing, generated files
 	hack/cluster-selftest.sh
 	$(MVN) verify
+	$(MAKE) mutation
 	hack/check-generated.sh
+
+mutation: ## PIT over the pure core; fails under 85% test strength (report: target/pit-reports/index.html)
+	$(MVN) -Pmutation test-compile org.pitest:pitest-maven:mutationCoverage
 
 chaos: control-plane ## the reliability tests in their long form (make test runs their short form)
 	$(MVN) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \

@@ -57,10 +57,6 @@ public final class AppPodTemplate {
         return revision;
     }
 
-    public PodTemplateSpec template() {
-        return template;
-    }
-
     /** The Pod with the given ordinal: a stable name, so that creating it twice fails instead of duplicating it. */
     public Pod pod(int ordinal) {
         return new PodBuilder()

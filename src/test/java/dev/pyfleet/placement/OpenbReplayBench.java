@@ -1,7 +1,5 @@
 package dev.pyfleet.placement;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.bench.BenchReport;
+import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.replay.Policy;
 import dev.pyfleet.replay.Replay;
 import dev.pyfleet.replay.ReplayReport;
@@ -48,7 +47,7 @@ class OpenbReplayBench {
     void replayTheTraceUnderEachPolicy() throws Exception {
         Path dir = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath().resolveSibling("shared")
                 .resolve("fixtures/traces/openb");
-        assumeTrue(Files.isDirectory(dir), "the openb trace is absent: " + dir);
+        Inputs.require(Files.isDirectory(dir), "the openb trace is absent: " + dir);
         Path nodes = dir.resolve("openb_node_list_all_node.csv");
         Path pods = dir.resolve("openb_pod_list_default.csv");
         Trace trace = TraceFiles.read(nodes, pods);

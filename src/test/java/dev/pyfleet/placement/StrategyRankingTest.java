@@ -237,6 +237,80 @@ class StrategyRankingTest {
                 .as("Balanced keeps the huge node").startsWith("hot-");
     }
 
+    /** The documented measure: free GPUs times the share of them that lacks its part of free CPU or memory. */
+    @Test
+    void strandedGpusAreTheFreeOnesWithoutTheirShareOfCpuAndMemory() {
+        // 4 of 8 GPUs free (half), a quarter of the CPU free: half of the free GPUs have no CPU to go with them.
+        assertThat(GpuFit.stranded(node("n", 96, 384, 8, 72, 0, 4, 4))).isEqualTo(2.0);
+        assertThat(GpuFit.stranded(node("n", 96, 384, 8, 0, 288, 4, 4))).as("memory alike").isEqualTo(2.0);
+        assertThat(GpuFit.stranded(node("n", 96, 384, 8, 24, 96, 4, 4))).as("enough of both").isZero();
+        assertThat(GpuFit.stranded(node("n", 96, 384, 8, 96, 384, 8, 8))).as("no free GPU").isZero();
+        assertThat(GpuFit.stranded(empty("cpu-only", 32, 128))).isZero();
+    }
+
+    /** The documented step: a node at share u of mean m taking d adds d(2(u - m) + d), for CPU and memory. */
+    @Test
+    void varianceAddedIsTheDocumentedStep() {
+        NodeSnapshot half = node("half", 100, 100, 0, 50, 25, 0, 1);
+        Candidates candidates = Candidates.of(pod(Strategy.Balanced, 25, 25, 0), List.of(half));
+        assertThat(BalancedScorer.varianceAdded(pod(Strategy.Balanced, 25, 25, 0), half, candidates))
+                .isCloseTo(0.125, org.assertj.core.data.Offset.offset(1e-12));
+        NodeSnapshot other = node("other", 100, 100, 0, 10, 5, 0, 1);
+        Candidates two = Candidates.of(pod(Strategy.Balanced, 25, 25, 0), List.of(half, other));
+        // means 0.3 and 0.15: 0.25 (2 x 0.2 + 0.25) + 0.25 (2 x 0.1 + 0.25)
+        assertThat(BalancedScorer.varianceAdded(pod(Strategy.Balanced, 25, 25, 0), half, two))
+                .isCloseTo(0.275, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void balancedEvensMemoryAsWellAsCpu() {
+        NodeSnapshot memoryBusy = node("memory-busy", 32, 128, 0, 8, 96, 0, 2);
+        NodeSnapshot memoryQuiet = node("memory-quiet", 32, 128, 0, 8, 16, 0, 2);
+        assertThat(best(pod(Strategy.Balanced, 1, 16, 0), memoryBusy, memoryQuiet)).isEqualTo("memory-quiet");
+    }
+
+    @Test
+    void loadAwareCountsMemoryLoadToo() {
+        NodeSnapshot small = node("small", 16, 8, 0, 1, 1, 0, 1);
+        NodeSnapshot big = node("big", 16, 64, 0, 1, 16, 0, 1);
+        assertThat(best(pod(Strategy.LoadAware, 1, 4, 0), small, big)).as("5 of 8Gi against 20 of 64Gi")
+                .isEqualTo("big");
+    }
+
+    @Test
+    void loadAwareTakesANodeThatEndsExactlyAtItsHeadroomAndKeepsLargeNodes() {
+        // 7 + 1 of 10 cores is exactly 80%: within the headroom, so the large node stays kept.
+        List<NodeSnapshot> nodes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            nodes.add(node("eighty-" + i, 10, 100, 0, 7, 10, 0, 3));
+        }
+        nodes.add(empty("huge", 128, 1024));
+        assertThat(PlacementEngine.best(pod(Strategy.LoadAware, 1, 1, 0), nodes)).startsWith("eighty-");
+    }
+
+    @Test
+    void whatIfExplainsEachNodeInTheStrategysTerms() {
+        NodeSnapshot inUse = node("in-use", 10, 100, 0, 5, 20, 0, 2);
+        NodeSnapshot gpu = node("gpu", 10, 100, 2, 0, 0, 0, 0);
+        assertThat(PlacementEngine.explain(pod(Strategy.BinPack, 1, 10, 0), List.of(inUse, gpu)))
+                .containsEntry("in-use", "in use, cpu 60%, memory 30% after placing")
+                .containsEntry("gpu", "kept for pods that need GPUs; empty, cpu 10%, memory 10% after placing");
+        assertThat(PlacementEngine.explain(pod(Strategy.Balanced, 1, 10, 0), List.of(inUse)).get("in-use"))
+                .isEqualTo("cpu 60%, memory 30% after placing (mean of the candidates: cpu 50%, memory 20%)");
+        assertThat(PlacementEngine.explain(pod(Strategy.LoadAware, 1, 10, 0), List.of(inUse)).get("in-use"))
+                .isEqualTo("requested load 60% after placing");
+        NodeSnapshot zoned = new NodeSnapshot("zoned", inUse.allocatable(), inUse.requested(), Optional.of(
+                new Resources(1000, 10L << 30, 0, 0)), List.of(), Map.of("zone", "a"), false, Map.of("demo/shop", 1));
+        PodRequest spread = new PodRequest("demo", "shop-1", new Resources(1000, 10 * GI, 1, 0), "demo/shop",
+                Strategy.Spread, 0, List.of(), Map.of(), "zone");
+        assertThat(PlacementEngine.explain(spread, List.of(zoned)).get("zoned"))
+                .startsWith("1 of the app's pods here, 1 in zone=a; cpu 60%");
+        PodRequest loadAware = new PodRequest("demo", "p", spread.request(), null, Strategy.LoadAware, 0, List.of(),
+                Map.of());
+        assertThat(PlacementEngine.explain(loadAware, List.of(zoned)).get("zoned"))
+                .isEqualTo("measured load 20% after placing");
+    }
+
     @Test
     void strategyNamesParseAndAnUnknownOneFallsBack() {
         assertThat(Strategy.parse("BinPack", Strategy.Balanced)).isEqualTo(Strategy.BinPack);

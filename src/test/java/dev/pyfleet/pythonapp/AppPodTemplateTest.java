@@ -113,6 +113,21 @@ class AppPodTemplateTest {
     }
 
     @Test
+    void explicitWorkersStartupProbeAndPriorityClassReachThePod() {
+        Pod pod = AppPodTemplate.of(app(WSGI.replace("shop.wsgi:application\"}", "shop.wsgi:application\", "
+                + "workers: 7}") + "priorityClassName: critical-python\n"), "s").pod(0);
+        Container container = pod.getSpec().getContainers().get(0);
+        assertThat(container.getCommand()).containsSequence("--workers", "7");
+        assertThat(container.getEnv()).contains(new EnvVar("WEB_CONCURRENCY", "7", null));
+        assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(container.getStartupProbe().getPeriodSeconds()).isEqualTo(2);
+        assertThat(container.getStartupProbe().getFailureThreshold()).isEqualTo(30);
+        assertThat(pod.getSpec().getPriorityClassName()).isEqualTo("critical-python");
+        Pod blank = AppPodTemplate.of(app(WSGI + "priorityClassName: \"\"\n"), "s").pod(0);
+        assertThat(blank.getSpec().getPriorityClassName()).as("blank means none").isNull();
+    }
+
+    @Test
     void revisionChangesWithTheTemplateButNotWithReplicas() {
         String base = AppPodTemplate.of(app(WSGI), "pyfleet-scheduler").revision();
         assertThat(base).hasSize(10).matches("[0-9a-f]+");

@@ -37,6 +37,20 @@ class RolloutPlannerTest {
     }
 
     @Test
+    void anAppAtItsRevisionAndSizeChangesNothingEvenWithRoomToSurge() {
+        RolloutPlan plan = RolloutPlanner.plan(bounds(2, 1, 0), NEW, List.of(pod("a", NEW, true, 60),
+                pod("b", NEW, true, 60)), NOW);
+        assertThat(plan.create()).isZero();
+        assertThat(plan.delete()).isEmpty();
+    }
+
+    @Test
+    void aBoundWrittenAsANumberInAStringIsThatNumber() {
+        assertThat(RolloutPlanner.Bounds.resolve(new IntOrString("3"), 10, true)).isEqualTo(3);
+        assertThat(RolloutPlanner.Bounds.resolve(null, 10, true)).isZero();
+    }
+
+    @Test
     void scaleDownRemovesUnreadyPodsFirstThenTheNewest() {
         List<PodState> pods = List.of(pod("a", NEW, true, 300), pod("b", NEW, true, 100), pod("c", NEW, false, 500),
                 pod("d", NEW, true, 200));

@@ -38,6 +38,21 @@ class StatusReportTest {
         assertThat(status.phase()).isEqualTo("Running");
         assertThat(status.conditions()).allMatch(c -> c.getObservedGeneration() == 4);
         assertThat(result.events()).extracting(StatusReport.Event::reason).containsExactly("RolloutComplete");
+        var dependencies = Conditions.find(status.conditions(), StatusReport.DEPENDENCIES_READY);
+        assertThat(dependencies.getStatus()).isEqualTo("True");
+        assertThat(dependencies.getReason()).isEqualTo("DependenciesReady");
+        assertThat(dependencies.getMessage()).isEqualTo("all dependencies are Ready");
+    }
+
+    @Test
+    void podsAtTheNewRevisionThatAreNotYetAvailableKeepTheAppFromReady() {
+        var bounds = new RolloutPlanner.Bounds(2, 1, 0, 30);
+        var pods = List.of(new PodState("a", "r2", T0.minusSeconds(90), false, false, true, T0.minusSeconds(60)),
+                new PodState("b", "r2", T0.minusSeconds(90), false, false, true, T0.minusSeconds(10)));
+        PythonAppStatus status = StatusReport.of(new StatusReport.Observation(2, "sel", "r2", bounds, 600, pods,
+                NOTHING, new Dependencies.Met(), null, T0)).status();
+        assertThat(Conditions.isTrue(status.conditions(), Conditions.READY)).isFalse();
+        assertThat(status.phase()).isEqualTo("Progressing");
     }
 
     @Test
@@ -56,6 +71,9 @@ class StatusReportTest {
         assertThat(Conditions.isTrue(status.conditions(), Conditions.READY)).isFalse();
         assertThat(status.currentRevision()).isEqualTo("r1");
         assertThat(status.phase()).isEqualTo("Degraded");
+        assertThat(Conditions.find(status.conditions(), Conditions.READY).getReason())
+                .isEqualTo("ProgressDeadlineExceeded");
+        assertThat(Conditions.find(started.conditions(), Conditions.READY).getReason()).isEqualTo("RolloutInProgress");
         assertThat(stuck.events()).anyMatch(e -> e.warning() && e.reason().equals("ProgressDeadlineExceeded"));
     }
 

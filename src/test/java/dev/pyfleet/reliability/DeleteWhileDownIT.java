@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -49,7 +49,7 @@ class DeleteWhileDownIT {
     void whatDeletedAppsAndPoolsOwnedIsGoneOnceTheOperatorIsBack() throws Exception {
         try (ControlPlane cluster = ControlPlane.dedicated("deletes", Map.of());
                 KubernetesClient client = cluster.newClient()) {
-            Assumptions.assumeTrue(cluster.installKubeVirt(),
+            Inputs.require(cluster.installKubeVirt(),
                     "KubeVirt CRDs are not installed: " + ControlPlane.kubeVirtFixtures() + " is absent");
             String ns = "deletes";
             Fleet.createNamespace(client, ns);

@@ -1,7 +1,6 @@
 package dev.pyfleet.vmpool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
 import dev.pyfleet.testing.CommandResult;
+import dev.pyfleet.testing.Inputs;
 
 /** The user-data PyFleet renders passes the schema check of the real cloud-init (hack/cloud-init-schema.sh). */
 class CloudInitSchemaIT {
@@ -38,7 +38,7 @@ class CloudInitSchemaIT {
         Path broken = Files.writeString(dir.resolve("broken.yaml"), "#cloud-config\npackages: 5\nruncmd: x\n");
 
         CommandResult good = schema(valid);
-        assumeTrue(good.exitCode() != 3, "the real cloud-init cannot be had here: " + good.output());
+        Inputs.require(good.exitCode() != 3, "the real cloud-init cannot be had here: " + good.output());
         assertThat(good.exitCode()).as(good.output()).isZero();
         assertThat(good.output()).contains("Valid cloud-config");
 

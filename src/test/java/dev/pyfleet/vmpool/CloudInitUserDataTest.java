@@ -72,11 +72,15 @@ class CloudInitUserDataTest {
                 packages: [htop]
                 runcmd:
                   - [touch, /var/lib/custom-done]
+                bootcmd:
+                  - [echo, early]
                 """, null);
         Map<String, Object> config = parse(CloudInitUserData.render(vm, List.of()));
         assertThat(config).containsEntry("timezone", "Europe/Berlin");
         assertThat((List<Object>) config.get("packages")).startsWith("ca-certificates").endsWith("htop");
         assertThat((List<Object>) config.get("runcmd")).last().isEqualTo(List.of("touch", "/var/lib/custom-done"));
+        assertThat((List<Object>) config.get("bootcmd")).as("a list ours lacks is taken as the user wrote it")
+                .containsExactly(List.of("echo", "early"));
     }
 
     @Test

@@ -86,6 +86,36 @@ class PoolPlannerTest {
         }
     }
 
+    static VMState failing(int ordinal) {
+        return new VMState("p-" + ordinal, ordinal, "r1", NOW.minusSeconds(600), false, false, "CrashLoopBackOff",
+                true, NOW.minusSeconds(600), 5);
+    }
+
+    @Test
+    void aHealedVmCountsTowardsAScaleDownSoNothingElseIsRemoved() {
+        var vms = List.of(vm(0, "r1", true, 500), failing(1), vm(2, "r1", true, 100));
+        var plan = PoolPlanner.plan(settings(2, Policy.NewestFirst), "r1", vms, NOW);
+        assertThat(plan.delete()).containsExactly("p-1");
+        assertThat(plan.healed()).containsExactly("p-1");
+        assertThat(plan.create()).isEmpty();
+    }
+
+    @Test
+    void aHealedVmOutsideTheOrdinalsIsReplacedAtOnceByTheLowestFreeOne() {
+        var vms = List.of(failing(5), vm(6, "r1", true, 100));
+        var plan = PoolPlanner.plan(settings(2, Policy.NewestFirst), "r1", vms, NOW);
+        assertThat(plan.delete()).containsExactly("p-5");
+        assertThat(plan.create()).containsExactly(0);
+    }
+
+    @Test
+    void scalingUpWhileAVmIsReplacedCreatesTheOtherMissingOrdinalsNow() {
+        var terminating = new VMState("p-0", 0, "r1", NOW.minusSeconds(100), true, true, "Running", false, null, 0);
+        var plan = PoolPlanner.plan(settings(3, Policy.NewestFirst), "r1", List.of(terminating,
+                vm(1, "r1", true, 100)), NOW);
+        assertThat(plan.create()).as("p-0's name is waited for, p-2's is free").containsExactly(2);
+    }
+
     @Test
     void rollingUpdateReplacesOneReadyVmAtATimeAndWaitsForItsName() {
         var vms = List.of(vm(0, "old", true, 100), vm(1, "old", true, 100), vm(2, "old", true, 100));

@@ -131,6 +131,15 @@ class PoolStatusReportTest {
     }
 
     @Test
+    void vmsAtTheNewRevisionThatAreNotReadyKeepThePoolFromReady() {
+        VMPoolStatus status = report(2, List.of(vm(0, "r2", true), vm(1, "r2", false)), NOTHING, null, null, T0)
+                .status();
+        assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("False");
+        assertThat(status.phase()).isEqualTo("Progressing");
+        assertThat(status.currentRevision()).isNull();
+    }
+
+    @Test
     void aPoolScaledToZeroIsStoppedAndReady() {
         VMPoolStatus status = report(0, List.of(), NOTHING, null, null, T0).status();
         assertThat(status.phase()).isEqualTo("Stopped");

@@ -2,7 +2,6 @@ package dev.pyfleet.vmpool;
 
 import static dev.pyfleet.testing.PythonApps.conditionIs;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
@@ -24,7 +24,7 @@ class WithoutKubeVirtIT {
 
     @Test
     void operatorRunsAppsWithoutKubeVirtAndPoolsProceedOnceItIsInstalled() throws Exception {
-        assumeTrue(Files.isDirectory(ControlPlane.kubeVirtFixtures()),
+        Inputs.require(Files.isDirectory(ControlPlane.kubeVirtFixtures()),
                 "KubeVirt CRDs are not available: " + ControlPlane.kubeVirtFixtures() + " is absent");
         try (ControlPlane cluster = ControlPlane.withoutKubeVirt("no-kubevirt");
                 var client = cluster.newClient();
