@@ -47,8 +47,11 @@ class ApiServerRestartIT {
                 }
                 Fleet.awaitAllReady(client, ns, Duration.ofSeconds(Chaos.pick(180, 600)));
                 Fleet.assertConvergedAndNothingOrphaned(client, ns);
-                assertThat(census.peaks()).allSatisfy((app, peak) ->
-                        assertThat(peak).as(app).isLessThanOrEqualTo(Fleet.ROLLOUT_BOUND));
+                // The census's watch breaks with the API server: states while it was down are not observed, only
+                // those before and after. It must still have seen every app, and surges in use.
+                assertThat(census.peaks()).as("most Pods each app had at once, outside the outages").hasSize(APPS)
+                        .allSatisfy((app, peak) -> assertThat(peak).as(app).isLessThanOrEqualTo(Fleet.ROLLOUT_BOUND))
+                        .as("rollouts used their surge while the census watched").containsValue(Fleet.ROLLOUT_BOUND);
             }
             assertThat(operator.isAlive()).as("the same operator process, not a restarted one").isTrue();
         }

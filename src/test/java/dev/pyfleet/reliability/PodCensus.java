@@ -10,8 +10,9 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
- * Watches a namespace's Pods and keeps, per app, the most Pods (terminating ones included) it ever saw at once. The
- * watch delivers every change in order, so the peak is taken over every state the API server went through.
+ * Watches a namespace's Pods and keeps, per app, the most Pods (terminating ones included) it ever saw at once. While
+ * its watch is open it delivers every change in order, so the peak is taken over every state the API server went
+ * through; when the API server itself goes away, the states until the informer has listed again are not seen.
  */
 final class PodCensus implements AutoCloseable {
 

@@ -137,6 +137,10 @@ class PoolStatusReportTest {
         assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("False");
         assertThat(status.phase()).isEqualTo("Progressing");
         assertThat(status.currentRevision()).isNull();
+        VMPoolStatus oneOld = report(2, List.of(vm(0, "r2", true), vm(1, "r1", true)), NOTHING, null, null, T0)
+                .status();
+        assertThat(condition(oneOld, Conditions.READY).getStatus()).as("ready, but one at the old revision")
+                .isEqualTo("False");
     }
 
     @Test
