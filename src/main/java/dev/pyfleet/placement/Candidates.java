@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * What a ranking needs to know about the candidate nodes as a whole, computed once per decision: whether a node
- * without GPUs could take the pod, how many of the pod's app run in each topology domain, the sizes above which a
- * node counts among the largest, and the mean CPU and memory shares.
+ * without free GPUs could take the pod, how many of the pod's app run in each topology domain, the sizes above which
+ * a node counts among the largest, and the mean CPU and memory shares (summed in sorted order, so that not even the
+ * last bit depends on the order the nodes came in).
  */
 record Candidates(boolean someNodeWithoutGpus, Map<String, Integer> appPodsByDomain, long largeCpu,
         long largeMemory, double meanCpu, double meanMemory) {
@@ -25,11 +26,15 @@ record Candidates(boolean someNodeWithoutGpus, Map<String, Integer> appPodsByDom
                 byDomain.merge(domain, node.podsOf(pod.app()), Integer::sum);
             }
         }
-        double cpu = nodes.stream().mapToDouble(n -> Fit.share(n.requested().cpuMilli(), n.allocatable().cpuMilli()))
-                .average().orElse(0);
-        double memory = nodes.stream().mapToDouble(n -> Fit.share(n.requested().memoryBytes(),
-                n.allocatable().memoryBytes())).average().orElse(0);
+        double cpu = mean(nodes.stream().mapToDouble(n -> Fit.share(n.requested().cpuMilli(),
+                n.allocatable().cpuMilli())));
+        double memory = mean(nodes.stream().mapToDouble(n -> Fit.share(n.requested().memoryBytes(),
+                n.allocatable().memoryBytes())));
         return new Candidates(withoutGpus, byDomain, quantile(nodes, true), quantile(nodes, false), cpu, memory);
+    }
+
+    private static double mean(java.util.stream.DoubleStream shares) {
+        return shares.sorted().average().orElse(0);
     }
 
     private static long quantile(List<NodeSnapshot> nodes, boolean cpu) {
