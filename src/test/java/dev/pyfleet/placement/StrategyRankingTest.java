@@ -33,6 +33,17 @@ class StrategyRankingTest {
                 strategy, 0, List.of(), Map.of());
     }
 
+    /** Ten nodes like {@code like} (named {@code <like>-0..9}) and one empty node larger than all: "huge". */
+    static List<NodeSnapshot> tenAndOneHuge(NodeSnapshot like) {
+        List<NodeSnapshot> nodes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            nodes.add(new NodeSnapshot(like.name() + "-" + i, like.allocatable(), like.requested(), like.usage(),
+                    like.taints(), like.labels(), like.unschedulable(), like.appPods()));
+        }
+        nodes.add(empty("huge", 128, 1024));
+        return nodes;
+    }
+
     static String best(PodRequest pod, NodeSnapshot... nodes) {
         return PlacementEngine.rank(pod, List.of(nodes)).get(0).node();
     }
@@ -171,11 +182,7 @@ class StrategyRankingTest {
 
     @Test
     void balancedAlsoKeepsTheVeryLargestNodesForPodsOnlyTheyCanTake() {
-        List<NodeSnapshot> nodes = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            nodes.add(empty("medium-" + i, 64, 256));
-        }
-        nodes.add(empty("huge", 128, 1024));
+        List<NodeSnapshot> nodes = tenAndOneHuge(empty("medium", 64, 256));
         assertThat(PlacementEngine.best(pod(Strategy.Balanced, 8, 16, 0), nodes))
                 .as("the huge node would take the smallest step, but it is kept").startsWith("medium-");
     }
@@ -226,11 +233,7 @@ class StrategyRankingTest {
 
     @Test
     void loadAwareKeepsItsHeadroomEvenOnANodeKeptForLargePods() {
-        List<NodeSnapshot> nodes = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            nodes.add(node("hot-" + i, 32, 128, 0, 25, 30, 0, 6));
-        }
-        nodes.add(empty("huge", 128, 1024));
+        List<NodeSnapshot> nodes = tenAndOneHuge(node("hot", 32, 128, 0, 25, 30, 0, 6));
         assertThat(PlacementEngine.best(pod(Strategy.LoadAware, 2, 4, 0), nodes))
                 .as("27 of 32 cores would pass 80%").isEqualTo("huge");
         assertThat(PlacementEngine.best(pod(Strategy.Balanced, 2, 4, 0), nodes))
@@ -280,11 +283,7 @@ class StrategyRankingTest {
     @Test
     void loadAwareTakesANodeThatEndsExactlyAtItsHeadroomAndKeepsLargeNodes() {
         // 7 + 1 of 10 cores is exactly 80%: within the headroom, so the large node stays kept.
-        List<NodeSnapshot> nodes = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            nodes.add(node("eighty-" + i, 10, 100, 0, 7, 10, 0, 3));
-        }
-        nodes.add(empty("huge", 128, 1024));
+        List<NodeSnapshot> nodes = tenAndOneHuge(node("eighty", 10, 100, 0, 7, 10, 0, 3));
         assertThat(PlacementEngine.best(pod(Strategy.LoadAware, 1, 1, 0), nodes)).startsWith("eighty-");
     }
 
