@@ -19,10 +19,13 @@ check "up gives 3 Ready fake nodes (got $ready)" '[[ $ready == 3 ]]'
 check "status exits 0 while up" '"$CLUSTER" status >/dev/null'
 check "a second up reuses the running control plane" '"$CLUSTER" up 2>&1 | grep -q "already running"'
 "$CLUSTER" kubectl create configmap kept -n default >/dev/null
-old_pid="$(cat "$PYFLEET_STATE_DIR/etcd.pid")"
+old_etcd="$(cat "$PYFLEET_STATE_DIR/etcd.pid")"
+old_apiserver="$(cat "$PYFLEET_STATE_DIR/kube-apiserver.pid")"
 "$CLUSTER" crash etcd 2>/dev/null && "$CLUSTER" crash kube-apiserver 2>/dev/null
-check "crash restarts etcd and kube-apiserver, and what was written survives" \
-  '[[ $(cat "$PYFLEET_STATE_DIR/etcd.pid") != "$old_pid" ]] && "$CLUSTER" kubectl get configmap kept -n default >/dev/null'
+check "crash restarts etcd and kube-apiserver (both with new pids), and what was written survives" \
+  '[[ $(cat "$PYFLEET_STATE_DIR/etcd.pid") != "$old_etcd" ]] \
+   && [[ $(cat "$PYFLEET_STATE_DIR/kube-apiserver.pid") != "$old_apiserver" ]] \
+   && "$CLUSTER" kubectl get configmap kept -n default >/dev/null'
 
 pids="$(cat "$PYFLEET_STATE_DIR"/*.pid)"
 ports="$(cat "$PYFLEET_STATE_DIR/ports")"

@@ -137,11 +137,13 @@ class ExtenderIT {
                 .pollDelay(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(bound(client.pods().inNamespace(namespace.name()).list().getItems())
                         .values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12));
-        // Give the scheduler time to make a mistake, had it a chance to.
-        Awaitility.await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
-        Map<String, Long> perNode = bound(client.pods().inNamespace(namespace.name()).list().getItems());
-        assertThat(perNode.values()).allMatch(pods -> pods <= 4);
-        assertThat(perNode.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12);
+        // The scheduler keeps retrying the other 38: for 5 s it must never get one onto a full node.
+        Awaitility.await("no node past 4 guest vCPUs, 12 pods bound, for 5 s").during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    Map<String, Long> perNode = bound(client.pods().inNamespace(namespace.name()).list().getItems());
+                    assertThat(perNode.values()).allMatch(pods -> pods <= 4);
+                    assertThat(perNode.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12);
+                });
     }
 
     /**
