@@ -8,7 +8,6 @@ import java.util.TreeMap;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
-import dev.pyfleet.extender.NodeSnapshots;
 import dev.pyfleet.extender.PodRequests;
 import dev.pyfleet.placement.FilterResult;
 import dev.pyfleet.placement.NodeSnapshot;
@@ -59,7 +58,7 @@ final class WhatIf {
                     out.append("  next best: ").append(next.node()).append(" — ").append(why.get(next.node()))
                             .append('\n');
                 }
-                nodes.replaceAll(n -> n.name().equals(chosen) ? NodeSnapshots.plus(n, pod) : n);
+                nodes.replaceAll(n -> n.name().equals(chosen) ? n.withPod(pod) : n);
             }
             refusals(filtered.rejected(), out);
         }

@@ -65,14 +65,4 @@ public final class NodeSnapshots {
         return new Resources(PodRequests.milli(metrics.getUsage().get("cpu")),
                 PodRequests.bytes(metrics.getUsage().get("memory")), 0, 0);
     }
-
-    /** The same node with one more pod of the request's app on it. */
-    public static NodeSnapshot plus(NodeSnapshot node, PodRequest pod) {
-        Map<String, Integer> appPods = new HashMap<>(node.appPods());
-        if (pod.app() != null) {
-            appPods.merge(pod.app(), 1, Integer::sum);
-        }
-        return new NodeSnapshot(node.name(), node.allocatable(), node.requested().plus(pod.request()), node.usage(),
-                node.taints(), node.labels(), node.unschedulable(), appPods);
-    }
 }

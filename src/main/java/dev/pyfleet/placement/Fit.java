@@ -20,7 +20,7 @@ final class Fit {
 
     /** GPUs left free on the node after placing the pod (0 on a node without GPUs). */
     static long gpusLeft(PodRequest pod, NodeSnapshot node) {
-        return Math.max(0, node.allocatable().gpus() - node.requested().gpus() - pod.request().gpus());
+        return Math.max(0, node.free().gpus() - pod.request().gpus());
     }
 
     static String percent(double share) {

@@ -5,6 +5,6 @@ interface NodeScorer {
 
     double[] keys(PodRequest pod, NodeSnapshot node, Candidates candidates);
 
-    /** A short reading of the keys for people, e.g. "fullest node that fits: cpu 82%, memory 64% after placing". */
+    /** A short reading of the keys for people, e.g. "in use, cpu 82%, memory 64% after placing". */
     String why(PodRequest pod, NodeSnapshot node, Candidates candidates);
 }

@@ -19,6 +19,17 @@ public record NodeSnapshot(String name, Resources allocatable, Resources request
                 allocatable.gpus() - requested.gpus());
     }
 
+    /** The same node with the pod placed on it: its request counted, and one more pod of its app. */
+    public NodeSnapshot withPod(PodRequest pod) {
+        Map<String, Integer> pods = appPods;
+        if (pod.app() != null) {
+            pods = new java.util.HashMap<>(appPods);
+            pods.merge(pod.app(), 1, Integer::sum);
+        }
+        return new NodeSnapshot(name, allocatable, requested.plus(pod.request()), usage, taints, labels, unschedulable,
+                pods);
+    }
+
     public int podsOf(String app) {
         return app == null ? 0 : appPods.getOrDefault(app, 0);
     }

@@ -19,4 +19,8 @@ public record PodRequest(String namespace, String name, Resources request, Strin
             int maxPerNode, List<Toleration> tolerations, Map<String, String> nodeSelector) {
         this(namespace, name, request, app, strategy, maxPerNode, tolerations, nodeSelector, null);
     }
+
+    public PodRequest withStrategy(Strategy other) {
+        return new PodRequest(namespace, name, request, app, other, maxPerNode, tolerations, nodeSelector, spreadKey);
+    }
 }

@@ -25,8 +25,7 @@ public interface Policy {
 
             @Override
             public String choose(PodRequest pod, List<NodeSnapshot> fits) {
-                return PlacementEngine.best(new PodRequest(pod.namespace(), pod.name(), pod.request(), pod.app(),
-                        strategy, pod.maxPerNode(), pod.tolerations(), pod.nodeSelector(), pod.spreadKey()), fits);
+                return PlacementEngine.best(pod.withStrategy(strategy), fits);
             }
         };
     }

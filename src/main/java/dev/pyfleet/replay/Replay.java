@@ -43,7 +43,7 @@ public final class Replay {
         long nanos = 0;
         List<NodeSnapshot> fits = new ArrayList<>(nodes.size());
         for (TracePod pod : trace.pods()) {
-            PodRequest request = request(pod, policy);
+            PodRequest request = request(pod);
             long start = System.nanoTime();
             fits.clear();
             for (NodeSnapshot node : nodes) {
@@ -59,16 +59,15 @@ public final class Replay {
                 continue;
             }
             int at = index.get(chosen);
-            NodeSnapshot node = nodes.get(at);
-            nodes.set(at, new NodeSnapshot(node.name(), node.allocatable(), node.requested().plus(request.request()),
-                    Optional.empty(), List.of(), Map.of(), false, Map.of()));
+            nodes.set(at, nodes.get(at).withPod(request));
             placed++;
         }
         return ReplayResult.of(policy.name(), trace, nodes, models, placed, failed,
                 trace.pods().isEmpty() ? 0 : nanos / 1000.0 / trace.pods().size());
     }
 
-    private static PodRequest request(TracePod pod, Policy policy) {
+    /** Trace pods belong to no app; the strategy is the policy's to set (see {@link Policy#engine}). */
+    private static PodRequest request(TracePod pod) {
         return new PodRequest("replay", pod.name(), new Resources(pod.cpuMilli(), pod.memoryBytes(), 1, pod.gpus()),
                 null, Strategy.Balanced, 0, List.of(), Map.of());
     }

@@ -182,7 +182,7 @@ class ExtenderIT {
                         .waitUntilCondition(p -> p.getSpec().getNodeName() != null, 60,
                                 java.util.concurrent.TimeUnit.SECONDS).getSpec().getNodeName();
                 assertThat(scheduler).as("%s pod %s (%dm, %dMi)", strategy, name, cpu, memoryMi).isEqualTo(engine);
-                model.replaceAll(n -> n.name().equals(scheduler) ? NodeSnapshots.plus(n, request) : n);
+                model.replaceAll(n -> n.name().equals(scheduler) ? n.withPod(request) : n);
                 compared++;
             }
         }

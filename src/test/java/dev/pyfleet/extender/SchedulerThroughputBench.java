@@ -172,7 +172,7 @@ class SchedulerThroughputBench {
                                 java.util.concurrent.TimeUnit.SECONDS);
                 String schedulerChoice = bound.getSpec().getNodeName();
                 int at = index.get(schedulerChoice);
-                engineNodes.set(at, NodeSnapshots.plus(engineNodes.get(at), request));
+                engineNodes.set(at, engineNodes.get(at).withPod(request));
                 compared++;
                 if (schedulerChoice.equals(engineChoice)) {
                     same++;
