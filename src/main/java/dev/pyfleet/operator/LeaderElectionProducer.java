@@ -1,13 +1,20 @@
 package dev.pyfleet.operator;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 
 /**
- * Hands the SDK a leader-election configuration when {@code pyfleet.leader-election.enabled} is set; none
- * otherwise, so a single local operator needs no Lease.
+ * Leader election as the SDK runs it, plus what it lacks: with {@code pyfleet.leader-election.enabled} the SDK gets
+ * a Lease configuration and every controller writes through a client fenced by {@link LeaseFence}. Without it there
+ * is no Lease and no fence, so a single local operator needs neither.
  */
 public class LeaderElectionProducer {
 
@@ -18,8 +25,30 @@ public class LeaderElectionProducer {
         if (!election.enabled()) {
             return null;
         }
+        if (election.renewDeadline().compareTo(election.leaseDuration()) >= 0) {
+            throw new IllegalArgumentException("pyfleet.leader-election.renew-deadline (%s) must be shorter than the lease-duration (%s): the difference is what keeps a paused leader's writes out of its successor's term"
+                    .formatted(election.renewDeadline(), election.leaseDuration()));
+        }
         return new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null),
                 election.leaseDuration(), election.renewDeadline(), election.retryPeriod(),
                 election.identity().orElse(null), null, true);
+    }
+
+    /** Replaces the extension's default client; built the same way, with the fence added when a Lease is used. */
+    @Produces
+    @Singleton
+    KubernetesClient kubernetesClient(KubernetesSerialization serialization, Config config,
+            OperatorSettings settings) {
+        KubernetesClientBuilder builder = new KubernetesClientBuilder().withKubernetesSerialization(serialization)
+                .withConfig(config);
+        if (settings.leaderElection().enabled()) {
+            LeaseFence fence = new LeaseFence(settings.leaderElection().renewDeadline());
+            builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("lease-fence", fence));
+        }
+        return builder.build();
+    }
+
+    void close(@Disposes KubernetesClient client) {
+        client.close();
     }
 }

@@ -24,7 +24,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /**
  * Two operator replicas with leader election, as the chart runs them. Only the Lease holder writes; the standby
  * answers the scheduler extender all along; when the leader is killed the standby takes over within the Lease's
- * duration plus a retry, and the API server's audit log shows the two never wrote in between each other.
+ * duration plus a retry, and the API server's audit log shows the two never wrote in between each other. A leader
+ * that is alive but paused past its Lease writes nothing once the standby holds it, and exits when it resumes.
  */
 class LeaderElectionIT {
 
@@ -52,7 +53,7 @@ class LeaderElectionIT {
                     List<String> apps = Fleet.createApps(client, "demo", APPS, "1");
                     Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
                     assertThat(holder(client)).isEqualTo("a");
-                    assertThat(filter(b)).as("the standby's extender answers").isEqualTo(200);
+                    assertStandbyExtenderSeesTheCluster(b);
 
                     // Kill the leader in the middle of a rollout of every app.
                     apps.forEach(app -> Fleet.setImageTag(client, "demo", app, "2"));
@@ -71,7 +72,7 @@ class LeaderElectionIT {
 
                     Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
                     Fleet.assertConvergedAndNothingOrphaned(client, "demo");
-                    assertThat(filter(b)).isEqualTo(200);
+                    assertStandbyExtenderSeesTheCluster(b);
 
                     List<Write> writes = writes(cluster, client);
                     List<Write> byA = writes.stream().filter(w -> w.user().equals("pyfleet-a")).toList();
@@ -87,6 +88,61 @@ class LeaderElectionIT {
                 }
             }
         }
+    }
+
+    @Test
+    void aLeaderPausedPastItsLeaseWritesNothingOnceTheStandbyLeadsAndThenExits() throws Exception {
+        try (ControlPlane cluster = ControlPlane.dedicated("leader-paused", Map.of(), "--audit");
+                KubernetesClient client = cluster.newClient()) {
+            Fleet.createNamespace(client, "pyfleet-system");
+            Fleet.createNamespace(client, "demo");
+            try (OperatorProcess a = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
+                    replica("a"))) {
+                a.awaitReady(Duration.ofSeconds(90));
+                Awaitility.await("replica a holds the Lease").atMost(Duration.ofSeconds(30))
+                        .until(() -> "a".equals(holder(client)));
+                try (OperatorProcess b = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
+                        replica("b"))) {
+                    b.awaitReady(Duration.ofSeconds(90));
+                    List<String> apps = Fleet.createApps(client, "demo", APPS, "1");
+                    Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
+                    // Pause a leader with nothing in flight, so every write it makes after resuming is one it chose
+                    // to make then.
+                    Awaitility.await("replica a has written nothing for two seconds").atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(500)).until(() -> quietSince(cluster, client, "pyfleet-a")
+                                    .isBefore(Instant.now().minusSeconds(2)));
+                    a.pause();
+                    try {
+                        // Work for whoever leads: the paused replica's informers see it too once it resumes.
+                        apps.forEach(app -> Fleet.setImageTag(client, "demo", app, "2"));
+                        Awaitility.await("replica b takes the Lease over").atMost(Duration.ofSeconds(60))
+                                .pollInterval(Duration.ofMillis(100)).until(() -> "b".equals(holder(client)));
+                    } finally {
+                        a.resume();
+                    }
+                    Instant acquired = lease(client).getSpec().getAcquireTime().toInstant();
+                    assertThat(a.awaitExit(Duration.ofSeconds(30))).as("the paused leader exits once it resumes")
+                            .isTrue();
+                    System.out.printf("[chaos] paused leader exited; its fence: %s%n", a.log().lines()
+                            .filter(line -> line.contains("write refused")).findFirst().orElse("never shut"));
+
+                    Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
+                    Fleet.assertConvergedAndNothingOrphaned(client, "demo");
+                    List<Write> late = writes(cluster, client).stream()
+                            .filter(w -> w.user().equals("pyfleet-a") && !w.received().isBefore(acquired)).toList();
+                    assertThat(late).as("writes by the paused leader after replica b acquired the Lease at %s",
+                            acquired).isEmpty();
+                    assertThat(writes(cluster, client)).as("the new leader did the rollout")
+                            .anyMatch(w -> w.user().equals("pyfleet-b") && w.resource().equals("pods"));
+                }
+            }
+        }
+    }
+
+    /** When the user's last write ended, by the audit log; the epoch if it wrote nothing. */
+    private static Instant quietSince(ControlPlane cluster, KubernetesClient client, String user) throws Exception {
+        return writes(cluster, client).stream().filter(w -> w.user().equals(user)).map(Write::done)
+                .max(Instant::compareTo).orElse(Instant.EPOCH);
     }
 
     /** A replica as the chart configures it, acting as its own user so the audit log tells the two apart. */
@@ -110,17 +166,32 @@ class LeaderElectionIT {
         return lease == null ? null : lease.getSpec().getHolderIdentity();
     }
 
-    private static int filter(OperatorProcess replica) throws Exception {
+    /**
+     * The standby's extender answers for a PyFleet Pod from its own view of the nodes: a small Pod fits both, one
+     * larger than any node fits neither and is told why. A Pod that is not PyFleet's would pass untouched and show
+     * nothing.
+     */
+    private static void assertStandbyExtenderSeesTheCluster(OperatorProcess replica) throws Exception {
+        HttpResponse<String> fits = filter(replica, "100m");
+        assertThat(fits.statusCode()).isEqualTo(200);
+        assertThat(fits.body()).contains("\"NodeNames\":[\"kwok-node-0\",\"kwok-node-1\"]");
+        HttpResponse<String> tooLarge = filter(replica, "1000");
+        assertThat(tooLarge.statusCode()).isEqualTo(200);
+        assertThat(tooLarge.body()).contains("\"kwok-node-0\":\"insufficient cpu")
+                .contains("\"kwok-node-1\":\"insufficient cpu");
+    }
+
+    private static HttpResponse<String> filter(OperatorProcess replica, String cpu) throws Exception {
         String args = """
-                {"Pod": {"metadata": {"name": "probe", "namespace": "demo"},
-                         "spec": {"containers": [{"name": "c", "image": "i"}]}},
-                 "NodeNames": ["kwok-node-0", "kwok-node-1"]}""";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                {"Pod": {"metadata": {"name": "probe-0", "namespace": "demo",
+                                      "labels": {"app.kubernetes.io/managed-by": "pyfleet", "pyfleet.dev/app": "probe"}},
+                         "spec": {"containers": [{"name": "app", "image": "python:3.12-slim",
+                                                  "resources": {"requests": {"cpu": "%s", "memory": "64Mi"}}}]}},
+                 "NodeNames": ["kwok-node-0", "kwok-node-1"]}""".formatted(cpu);
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + replica.port() + "/scheduler/filter"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(args)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(response.body()).contains("kwok-node-0");
-        return response.statusCode();
     }
 
     /** A change to anything but the Lease, as the audit log recorded it. */
