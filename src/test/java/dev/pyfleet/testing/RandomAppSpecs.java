@@ -16,9 +16,23 @@ import io.fabric8.kubernetes.api.model.Quantity;
 public final class RandomAppSpecs {
 
     private final Random random;
+    private final boolean shortTimes;
 
     public RandomAppSpecs(Random random) {
+        this(random, false);
+    }
+
+    private RandomAppSpecs(Random random, boolean shortTimes) {
         this.random = random;
+        this.shortTimes = shortTimes;
+    }
+
+    /**
+     * Specs a test on a live cluster can wait out: every spec has a rollout with a progress deadline of at most 30 s
+     * and a minReadySeconds of at most 3 s, still drawn at random.
+     */
+    public static RandomAppSpecs withShortTimes(Random random) {
+        return new RandomAppSpecs(random, true);
     }
 
     public Map<String, Object> next(String name) {
@@ -49,7 +63,11 @@ public final class RandomAppSpecs {
                 "strategy", pick("Balanced", "BinPack", "Spread", "LoadAware"), "maxPerNode", pick(0, 1, 1000),
                 "nodeSelector", Map.of("kubernetes.io/os", "linux"),
                 "tolerations", List.of(Map.of("key", "dedicated", "operator", "Exists", "effect", "NoSchedule"))));
-        maybePut(spec, "rollout", this::rollout);
+        if (shortTimes) {
+            spec.put("rollout", rollout());
+        } else {
+            maybePut(spec, "rollout", this::rollout);
+        }
         maybePut(spec, "disruptionBudget", () -> random.nextBoolean()
                 ? Map.of("minAvailable", pick(0, 1, "50%", "100%"))
                 : Map.of("maxUnavailable", pick(1, 2, "25%", "0%")));
@@ -91,8 +109,13 @@ public final class RandomAppSpecs {
     /** maxSurge (default 25%) and maxUnavailable (default 0) are never both zero, set or defaulted. */
     private Map<String, Object> rollout() {
         Map<String, Object> rollout = optional(Map.of(), "maxSurge", pick(0, 1, 3, "0%", "25%", "100%", "999%"),
-                "maxUnavailable", pick(0, 1, 2, "0%", "50%", "100%"), "minReadySeconds", pick(0, 1, 3600),
-                "progressDeadlineSeconds", pick(1, 30, 600, 86400));
+                "maxUnavailable", pick(0, 1, 2, "0%", "50%", "100%"),
+                "minReadySeconds", shortTimes ? pick(0, 1, 3) : pick(0, 1, 3600));
+        if (shortTimes) {
+            rollout.put("progressDeadlineSeconds", pick(1, 10, 30));
+        } else if (maybe()) {
+            rollout.put("progressDeadlineSeconds", pick(1, 30, 600, 86400));
+        }
         Object surge = rollout.getOrDefault("maxSurge", "25%");
         Object unavailable = rollout.getOrDefault("maxUnavailable", 0);
         if ((surge.equals(0) || surge.equals("0%")) && (unavailable.equals(0) || unavailable.equals("0%"))) {
