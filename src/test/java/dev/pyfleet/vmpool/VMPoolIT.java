@@ -27,6 +27,7 @@ import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.status.Conditions;
+import dev.pyfleet.testing.ArgoCdHealth;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.ControlPlaneResource;
 import dev.pyfleet.testing.FakeVirtController;
@@ -109,6 +110,9 @@ class VMPoolIT {
         assertThat(ready.getStatus().vms()).extracting(VMPoolStatus.VM::node)
                 .containsExactlyInAnyOrder("kwok-node-0", "kwok-node-1", "kwok-node-2");
         assertThat(ready.getStatus().ready()).isEqualTo("3/3");
+        ArgoCdHealth.Verdict health = ArgoCdHealth.of(ready);
+        assertThat(health.status()).as("Argo CD's health of the ready pool").isEqualTo("Healthy");
+        assertThat(health.message()).startsWith("3 of 3 VMs Ready");
     }
 
     @ParameterizedTest(name = "scaleDown.policy {0}")

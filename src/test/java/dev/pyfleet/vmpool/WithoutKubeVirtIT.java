@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.kubevirt.VirtualMachine;
+import dev.pyfleet.testing.ArgoCdHealth;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.testing.OperatorProcess;
@@ -56,6 +57,9 @@ class WithoutKubeVirtIT {
                                     .equals("KubeVirtAvailable") && c.getStatus().equals("False")), 60,
                             TimeUnit.SECONDS);
             assertThat(waiting.getStatus().phase()).isEqualTo("Waiting");
+            ArgoCdHealth.Verdict health = ArgoCdHealth.of(waiting);
+            assertThat(health.status()).as("Argo CD's health of the waiting pool").isEqualTo("Degraded");
+            assertThat(health.message()).contains("VirtualMachine CRD (virtualmachines.kubevirt.io) is not installed");
             assertThat(operator.isAlive()).as(operator.log()).isTrue();
 
             assertThat(cluster.installKubeVirt()).isTrue();
