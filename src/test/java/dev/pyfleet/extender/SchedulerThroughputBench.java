@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,12 +15,14 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.bench.BenchReport;
+import dev.pyfleet.bench.Runs;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PlacementEngine;
 import dev.pyfleet.placement.PodRequest;
 import dev.pyfleet.placement.Resources;
 import dev.pyfleet.placement.Strategy;
 import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -30,12 +33,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * (b) Throughput of 1,000 pods on 100 fake nodes through pyfleet-scheduler (with the extender) and through the
- * default scheduler, in one run on one control plane; and a sample of the openb trace replayed through the real
+ * default scheduler, three rounds in alternating order on one control plane; and a sample of the openb trace replayed through the real
  * pyfleet-scheduler, compared with the engine's replay of the same pods on the same nodes.
  */
 class SchedulerThroughputBench {
 
     static final int PODS = 1000;
+    static final List<String> SCHEDULERS = List.of("pyfleet-scheduler", "default-scheduler");
 
     @Test
     void throughputAndAgreement() throws Exception {
@@ -47,23 +51,39 @@ class SchedulerThroughputBench {
                 KubernetesClient client = cluster.newClient();
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), port)) {
             operator.awaitReady(Duration.ofSeconds(90));
-            double pyfleet = podsPerSecond(client, "pyfleet-scheduler");
-            double builtIn = podsPerSecond(client, "default-scheduler");
-            String agreement = agreement(client);
+            Map<String, Runs> rate = new LinkedHashMap<>();
+            SCHEDULERS.forEach(s -> rate.put(s, new Runs()));
+            Runs ratio = new Runs();
+            StringBuilder raw = new StringBuilder();
+            for (int round = 0; round < Runs.ROUNDS; round++) {
+                Map<String, Double> thisRound = new HashMap<>();
+                for (String scheduler : Runs.order(SCHEDULERS, round)) {
+                    double podsPerSecond = podsPerSecond(client, scheduler);
+                    thisRound.put(scheduler, podsPerSecond);
+                    rate.get(scheduler).add(podsPerSecond);
+                    raw.append("round %d: %s bound %d pods at %.2f per second%n".formatted(round + 1, scheduler,
+                            PODS, podsPerSecond));
+                }
+                ratio.add(thisRound.get("pyfleet-scheduler") / thisRound.get("default-scheduler"));
+            }
+            String agreement = agreement(client, raw);
             BenchReport.write("throughput", "(b) Scheduling throughput: pyfleet-scheduler vs default scheduler",
                     "make bench", """
-                    | scheduler | 1,000 pods on 100 nodes, bound per second |
+                    | scheduler | 1,000 pods on 100 nodes, bound per second: median (lowest–highest) of %d runs |
                     |---|---:|
-                    | pyfleet-scheduler + extender | %.1f |
-                    | default-scheduler | %.1f |
-                    | ratio (pyfleet / default) | %.2f |
+                    | pyfleet-scheduler + extender | %s |
+                    | default-scheduler | %s |
+                    | ratio (pyfleet / default), per round | %s |
 
                     Both schedulers run side by side on one local control plane (100 KWOK nodes of 32 CPU, 128Gi);
                     the same 1,000 PyFleet pods (100m, 128Mi, Balanced) are created for one, timed from the first
-                    create until every pod is bound, then deleted, and created again for the other.
+                    create until every pod is bound, then deleted, and created again for the other; %d rounds,
+                    the order of the two alternating from round to round.
 
                     %s
-                    """.formatted(pyfleet, builtIn, pyfleet / builtIn, agreement));
+                    """.formatted(Runs.ROUNDS, rate.get("pyfleet-scheduler").summary("%.1f"),
+                    rate.get("default-scheduler").summary("%.1f"), ratio.summary("%.2f"), Runs.ROUNDS, agreement),
+                    raw.toString());
         }
     }
 
@@ -91,11 +111,9 @@ class SchedulerThroughputBench {
     }
 
     /** The first 200 openb pods that fit, on 20 openb nodes, placed by the real scheduler and by the engine. */
-    private static String agreement(KubernetesClient client) throws Exception {
+    private static String agreement(KubernetesClient client, StringBuilder raw) throws Exception {
         Path trace = ControlPlane.repoPath("../shared/fixtures/traces/openb").normalize();
-        if (!Files.isDirectory(trace)) {
-            return "The openb sample was skipped: " + trace + " is absent.";
-        }
+        Inputs.require(Files.isDirectory(trace), "the openb trace is absent: " + trace);
         List<String> nodeLines = Files.readAllLines(trace.resolve("openb_node_list_all_node.csv"));
         List<NodeSnapshot> engineNodes = new ArrayList<>();
         for (String line : nodeLines.subList(1, 21)) {
@@ -129,7 +147,7 @@ class SchedulerThroughputBench {
                 + "strategies) through the real pyfleet-scheduler, landed on the node the engine chose for:\n\n"
                 + "| strategy | same node as the engine |\n|---|---:|\n");
         for (Strategy strategy : Strategy.values()) {
-            int[] result = agreement(client, strategy, engineNodes, pods);
+            int[] result = agreement(client, strategy, engineNodes, pods, raw);
             out.append("| %s | %d of %d |%n".formatted(strategy, result[0], result[1]));
         }
         return out.toString();
@@ -139,7 +157,7 @@ class SchedulerThroughputBench {
 
     /** Returns {same, compared}. */
     private static int[] agreement(KubernetesClient client, Strategy strategy, List<NodeSnapshot> empty,
-            List<String[]> pods) {
+            List<String[]> pods, StringBuilder raw) {
         List<NodeSnapshot> engineNodes = new ArrayList<>(empty);
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < engineNodes.size(); i++) {
@@ -176,10 +194,9 @@ class SchedulerThroughputBench {
                 compared++;
                 if (schedulerChoice.equals(engineChoice)) {
                     same++;
-                } else {
-                    System.out.printf("disagreement under %s on %s: engine %s, scheduler %s%n", strategy, f[0],
-                            engineChoice, schedulerChoice);
                 }
+                raw.append("%s %s: engine %s, scheduler %s%s%n".formatted(strategy, f[0], engineChoice,
+                        schedulerChoice, schedulerChoice.equals(engineChoice) ? "" : "  (disagree)"));
             }
         }
         Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))

@@ -2,11 +2,15 @@ package dev.pyfleet.placement;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.bench.BenchReport;
+import dev.pyfleet.bench.Runs;
 import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.replay.Policy;
 import dev.pyfleet.replay.Replay;
@@ -51,13 +55,52 @@ class OpenbReplayBench {
         Path nodes = dir.resolve("openb_node_list_all_node.csv");
         Path pods = dir.resolve("openb_pod_list_default.csv");
         Trace trace = TraceFiles.read(nodes, pods);
-        List<ReplayResult> cpuMemory = Policy.all().stream().map(p -> Replay.run(trace.withoutGpus(), p)).toList();
-        List<ReplayResult> withGpus = Policy.all().stream().map(p -> Replay.run(trace, p)).toList();
+        StringBuilder raw = new StringBuilder();
+        List<ReplayResult> cpuMemory = rounds(trace.withoutGpus(), "cpu+memory", raw);
+        List<ReplayResult> withGpus = rounds(trace, "with GPUs", raw);
         String tool = "java -jar target/quarkus-app/quarkus-run.jar replay --nodes ../shared/fixtures/traces/openb/"
                 + "openb_node_list_all_node.csv --pods ../shared/fixtures/traces/openb/openb_pod_list_default.csv";
         BenchReport.write("openb", "(c) Placement quality on the openb trace (engine replay)", "make bench",
                 "Cpu + memory (`" + tool + "`):\n\n" + ReplayReport.table(cpuMemory)
                         + "\nWith GPUs (the same with `--gpus`):\n\n" + ReplayReport.table(withGpus) + "\n"
-                        + ReplayGoals.assess(cpuMemory, withGpus) + "\n" + notes(trace));
+                        + ReplayGoals.assess(cpuMemory, withGpus) + "\n" + notes(trace)
+                        + "\nµs per pod is the median of " + Runs.ROUNDS + " replays, the policies' order reversed "
+                        + "every other round; every replay of a policy placed the same pods on the same nodes. "
+                        + "Spread (lowest–highest µs per pod): " + spread + ".", raw.toString());
     }
+
+    /**
+     * Every policy replayed {@link Runs#ROUNDS} times in alternating order. Placement is deterministic, so the
+     * results are the first round's, with the median time per pod; a replay that placed differently fails the run.
+     */
+    private List<ReplayResult> rounds(Trace trace, String label, StringBuilder raw) {
+        Map<String, ReplayResult> first = new LinkedHashMap<>();
+        Map<String, Runs> micros = new LinkedHashMap<>();
+        Policy.all().forEach(p -> micros.put(p.name(), new Runs()));
+        for (int round = 0; round < Runs.ROUNDS; round++) {
+            for (Policy policy : Runs.order(Policy.all(), round)) {
+                ReplayResult result = Replay.run(trace, policy);
+                raw.append("%s round %d: %s%n".formatted(label, round + 1, result));
+                micros.get(policy.name()).add(result.microsPerDecision());
+                ReplayResult earlier = first.putIfAbsent(policy.name(), result);
+                if (earlier != null && (earlier.placed() != result.placed()
+                        || earlier.nodesUsed() != result.nodesUsed() || earlier.cpuCv() != result.cpuCv())) {
+                    throw new IllegalStateException("replays of " + policy.name() + " differ: " + earlier + " vs "
+                            + result);
+                }
+            }
+        }
+        spread.append(spread.isEmpty() ? "" : "; ").append(label).append(": ");
+        List<String> parts = new ArrayList<>();
+        micros.forEach((policy, runs) -> parts.add(policy + " " + runs.summary("%.1f")));
+        spread.append(String.join(", ", parts));
+        return Policy.all().stream().map(p -> {
+            ReplayResult r = first.get(p.name());
+            return new ReplayResult(r.policy(), r.pods(), r.placed(), r.failures(), r.firstFailure(), r.nodesUsed(),
+                    r.cpuCv(), r.memoryCv(), r.busiestCpu(), r.gpusAllocated(), r.gpusStranded(),
+                    micros.get(p.name()).median(), r.placedByGpus());
+        }).toList();
+    }
+
+    private final StringBuilder spread = new StringBuilder();
 }
