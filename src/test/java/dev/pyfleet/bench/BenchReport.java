@@ -47,14 +47,17 @@ public final class BenchReport {
         System.out.println(section);
     }
 
-    /** The short hash of HEAD, marked when the working tree differs from it in tracked files. */
+    /**
+     * The short hash of HEAD, marked when the working tree differs from it in tracked files other than the reports
+     * the benchmarks themselves write.
+     */
     static String commit(Path repo) {
         CommandResult head = CommandResult.run(List.of("git", "rev-parse", "--short=12", "HEAD"), repo, Map.of());
         if (head.exitCode() != 0) {
             return "unknown (not a git checkout)";
         }
-        CommandResult dirty = CommandResult.run(List.of("git", "status", "--porcelain", "--untracked-files=no"),
-                repo, Map.of());
+        CommandResult dirty = CommandResult.run(List.of("git", "status", "--porcelain", "--untracked-files=no", "--",
+                ".", ":!docs/benchmarks.md", ":!docs/bench-raw"), repo, Map.of());
         return "`" + head.output().strip() + "`" + (dirty.output().isBlank() ? "" : " with uncommitted changes");
     }
 }
