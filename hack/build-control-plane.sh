@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the local control plane (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok)
-# from the Go module proxy into a cache outside the repository, keyed by version. A warm cache makes this a no-op.
+# Builds the local control plane (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok) and
+# what a real node runs (kubelet, kube-proxy) from the Go module proxy into a cache outside the repository, keyed by
+# version. A warm cache makes this a no-op; a binary missing from it is built on its own.
 #
 # Usage: hack/build-control-plane.sh            build what is missing, print the bin directory
 # Env:   PYFLEET_CACHE_DIR  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/pyfleet)
@@ -44,16 +45,18 @@ STAGING_MODULES=(api apiextensions-apiserver apimachinery apiserver cli-runtime 
   kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission
   sample-apiserver sample-cli-plugin sample-controller)
 
+K8S_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
+
 build_kubernetes() {
-  local bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl) missing=0 b
-  for b in "${bins[@]}"; do [[ -x "$K8S_BIN/$b" ]] || missing=1; done
-  [[ $missing == 0 ]] && return 0
+  local bins=() b
+  for b in "${K8S_COMMANDS[@]}"; do [[ -x "$K8S_BIN/$b" ]] || bins+=("$b"); done
+  ((${#bins[@]})) || return 0
 
   local work staging_version minor
   work="$(mktemp -d)"
   staging_version="v0.${KUBERNETES_VERSION#v1.}"
   minor="$(cut -d. -f2 <<<"$KUBERNETES_VERSION")"
-  step "building Kubernetes $KUBERNETES_VERSION (cold: about 10 minutes on 2 cores) in $work"
+  step "building ${bins[*]} of Kubernetes $KUBERNETES_VERSION (cold: about 10 minutes on 2 cores) in $work"
   {
     echo "module pyfleet.dev/hack/kubernetes-build"
     echo
@@ -68,11 +71,9 @@ build_kubernetes() {
   (
     cd "$work"
     export GOFLAGS="-mod=mod -buildvcs=false"
-    run_logged "resolve k8s.io/kubernetes $KUBERNETES_VERSION modules" "$work/get.log" \
-      go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
-      "k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION" \
-      "k8s.io/kubernetes/cmd/kube-scheduler@$KUBERNETES_VERSION" \
-      "k8s.io/kubernetes/cmd/kubectl@$KUBERNETES_VERSION"
+    local packages=()
+    for b in "${bins[@]}"; do packages+=("k8s.io/kubernetes/cmd/$b@$KUBERNETES_VERSION"); done
+    run_logged "resolve k8s.io/kubernetes $KUBERNETES_VERSION modules" "$work/get.log" go get "${packages[@]}"
     local date ldflags pkg
     date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     ldflags="-s -w"
@@ -87,9 +88,8 @@ build_kubernetes() {
         env CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$K8S_BIN.partial/$b" "k8s.io/kubernetes/cmd/$b"
     done
   )
-  rm -rf "$K8S_BIN" && mv "$K8S_BIN.partial" "$K8S_BIN"
+  mkdir -p "$K8S_BIN" && mv "$K8S_BIN.partial"/* "$K8S_BIN"/ && rmdir "$K8S_BIN.partial"
   rm -rf "$work"
-  "$K8S_BIN/kube-apiserver" --version >&2
 }
 
 build_etcd() {
@@ -125,8 +125,9 @@ build_kwok() {
 
 main() {
   local need=0
-  [[ -x "$K8S_BIN/kube-apiserver" && -x "$K8S_BIN/kube-controller-manager" && -x "$K8S_BIN/kube-scheduler" &&
-    -x "$K8S_BIN/kubectl" && -x "$ETCD_BIN/etcd" && -x "$KWOK_BIN/kwok" ]] || need=1
+  local b
+  for b in "${K8S_COMMANDS[@]}"; do [[ -x "$K8S_BIN/$b" ]] || need=1; done
+  [[ -x "$ETCD_BIN/etcd" && -x "$KWOK_BIN/kwok" ]] || need=1
   if [[ $need == 1 ]]; then
     require_go
     mkdir -p "$CACHE_DIR"

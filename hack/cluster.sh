@@ -2,7 +2,7 @@
 # A real, local Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, kube-controller-manager, the default
 # kube-scheduler, a second kube-scheduler whose only profile is pyfleet-scheduler, and KWOK keeping fake nodes alive.
 #
-#   hack/cluster.sh up [--nodes N] [--cpu C] [--memory M] [--pods P] [--gpus G] [--audit]
+#   hack/cluster.sh up [--nodes N] [--cpu C] [--memory M] [--pods P] [--gpus G] [--audit] [--real-nodes R]
 #   hack/cluster.sh down | status | kubeconfig | env
 #   hack/cluster.sh add-nodes N [--prefix P] [--cpu C] [--memory M] [--pods P] [--gpus G]
 #   hack/cluster.sh restart-scheduler      re-read PYFLEET_SCHEDULER_CONFIG and restart pyfleet-scheduler
@@ -10,6 +10,8 @@
 #   hack/cluster.sh kubectl ARGS...        the control plane's own kubectl against its kubeconfig
 #
 # `up --audit` also has kube-apiserver log every write (Metadata level) to logs/audit.log in the state directory.
+# `up --real-nodes R` adds R real nodes (kubelet, kube-proxy, containerd: hack/real-nodes.sh) running the images
+# hack/images.sh builds; where the machine cannot host one, it says why in one line and goes on with fake nodes.
 #
 # Env: PYFLEET_STATE_DIR        runtime state: certs, data, logs, pids (default /tmp/pyfleet-cluster-$UID)
 #      PYFLEET_CACHE_DIR        where the built binaries are cached (see hack/build-control-plane.sh)
@@ -25,10 +27,12 @@ SCHEDULER_TEMPLATE="${PYFLEET_SCHEDULER_CONFIG:-$HACK_DIR/pyfleet-scheduler.yaml
 EXTENDER_URL="${PYFLEET_EXTENDER_URL:-http://127.0.0.1:8080/scheduler}"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler pyfleet-scheduler kwok)
 
-NODES=3 NODE_CPU=8 NODE_MEMORY=32Gi NODE_PODS=110 NODE_GPUS=0 NODE_PREFIX=kwok-node AUDIT=0
+NODES=3 NODE_CPU=8 NODE_MEMORY=32Gi NODE_PODS=110 NODE_GPUS=0 NODE_PREFIX=kwok-node AUDIT=0 REAL_NODES=0
 
 say() { echo "cluster: $*" >&2; }
 fail() { echo "cluster: $*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$HACK_DIR/lib.sh"
 
 load_binaries() {
   local line
@@ -57,32 +61,6 @@ free_port() {
     fi
   done
   fail "no free port found on 127.0.0.1"
-}
-
-pid_of() { [[ -f "$STATE_DIR/$1.pid" ]] && cat "$STATE_DIR/$1.pid"; }
-
-# True when the pid file names a live process that runs the binary we started (guards against pid reuse).
-is_running() {
-  local pid exe
-  pid="$(pid_of "$1")" || return 1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-  exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
-  [[ -z "$exe" || "$exe" == "$(cat "$STATE_DIR/$1.exe" 2>/dev/null)" ]]
-}
-
-start_component() {
-  local name="$1" binary="$2" pid exe _; shift 2
-  exe="$(readlink -f "$binary")"
-  printf '%s\0' "$binary" "$@" >"$STATE_DIR/$name.cmd"
-  "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
-  pid=$!
-  echo "$pid" >"$STATE_DIR/$name.pid"
-  echo "$exe" >"$STATE_DIR/$name.exe"
-  # Until the forked shell has exec'd the binary, /proc/<pid>/exe still names bash: wait for the exec.
-  for _ in $(seq 1 100); do
-    [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$exe" ]] || ! kill -0 "$pid" 2>/dev/null && break
-    sleep 0.02
-  done
 }
 
 # Waits until a health URL answers 200, or fails naming the component and showing its log's tail.
@@ -115,7 +93,10 @@ generate_certs() {
     openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=pyfleet-local-ca" \
       -keyout ca.key -out ca.crt 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout apiserver.key -out apiserver.csr 2>/dev/null
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default.svc\n' >apiserver.ext
+    # Real nodes reach the API server at the gateway of their cluster's slot (10.250.K.1, see hack/real-nodes.sh),
+    # Pods at the kubernetes Service's address.
+    printf 'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default.svc%s\n' \
+      "$(for k in $(seq 0 15); do printf ',IP:10.250.%d.1' "$k"; done)" >apiserver.ext
     openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 \
       -extfile apiserver.ext -out apiserver.crt 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=pyfleet-admin" \
@@ -236,7 +217,9 @@ cmd_up() {
     --client-ca-file="$pki/ca.crt" --service-account-key-file="$pki/sa.pub" \
     --service-account-signing-key-file="$pki/sa.key" --service-account-issuer=https://kubernetes.default.svc \
     --service-cluster-ip-range=10.96.0.0/16 --authorization-mode=Node,RBAC --allow-privileged=true \
-    --endpoint-reconciler-type=none --enable-priority-and-fairness=false "${audit_flags[@]}"
+    --endpoint-reconciler-type=none --enable-priority-and-fairness=false \
+    --kubelet-client-certificate="$pki/admin.crt" --kubelet-client-key="$pki/admin.key" \
+    --kubelet-preferred-address-types=InternalIP "${audit_flags[@]}"
   wait_healthy kube-apiserver "https://127.0.0.1:$API_PORT/readyz" 90 --cacert "$pki/ca.crt" \
     --cert "$pki/admin.crt" --key "$pki/admin.key"
   write_kubeconfig
@@ -262,29 +245,55 @@ cmd_up() {
   wait_healthy kwok "http://127.0.0.1:$kwok_port/healthz" 60
   start_pyfleet_scheduler
 
-  say "creating $NODES fake nodes"
-  create_nodes "$NODES"
-  kctl wait --for=condition=Ready node --all --timeout=90s >/dev/null ||
-    { tail -n 25 "$STATE_DIR/logs/kwok.log" >&2; fail "fake nodes did not become Ready (kwok log above)"; }
+  if ((NODES > 0)); then
+    say "creating $NODES fake nodes"
+    create_nodes "$NODES"
+    kctl wait --for=condition=Ready node -l type=kwok --timeout=90s >/dev/null ||
+      { tail -n 25 "$STATE_DIR/logs/kwok.log" >&2; fail "fake nodes did not become Ready (kwok log above)"; }
+  fi
   local deadline=$((SECONDS + 60))
   until kctl get serviceaccount default -n default >/dev/null 2>&1; do
     ((SECONDS < deadline)) || fail "kube-controller-manager created no default ServiceAccount within 60s"
     sleep 0.5
   done
-  say "up: Kubernetes $(kctl get --raw /version | grep -o '"gitVersion": "[^"]*"' | cut -d\" -f4) with $NODES fake nodes"
+  local real="" why
+  if ((REAL_NODES > 0)); then
+    if why="$("$HACK_DIR/real-nodes.sh" check)"; then
+      start_real_nodes
+      real=" and $REAL_NODES real"
+    else
+      say "no real nodes: $why"
+    fi
+  fi
+  say "up: Kubernetes $(kctl get --raw /version | grep -o '"gitVersion": "[^"]*"' | cut -d\" -f4) with $NODES fake$real nodes"
   echo "$KUBECONFIG_PATH"
+}
+
+start_real_nodes() {
+  say "starting $REAL_NODES real nodes"
+  "$HACK_DIR/images.sh" all || { stop_all quiet; fail "building the images for real nodes failed"; }
+  K8S_BIN="$K8S_BIN" "$HACK_DIR/real-nodes.sh" up "$REAL_NODES" "$API_PORT" ||
+    { stop_all quiet; fail "starting real nodes failed (logs in $STATE_DIR/logs)"; }
+  local deadline=$((SECONDS + 120))
+  until [[ "$(kctl get nodes -l type=real -o name 2>/dev/null | wc -l)" == "$REAL_NODES" ]] &&
+    kctl wait --for=condition=Ready node -l type=real --timeout=2s >/dev/null 2>&1; do
+    if ((SECONDS > deadline)); then
+      tail -n 25 "$STATE_DIR/logs/real-node-0.kubelet.log" >&2
+      stop_all quiet
+      fail "real nodes did not register and become Ready within 120s (kubelet log above)"
+    fi
+    sleep 1
+  done
 }
 
 stop_all() {
   local quiet="${1:-}" name pid i
+  [[ -d "$STATE_DIR/real-nodes" ]] && "$HACK_DIR/real-nodes.sh" down
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     name="${COMPONENTS[$i]}"
     if is_running "$name"; then
       pid="$(pid_of "$name")"
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
-      wait "$pid" 2>/dev/null || true
+      stop_component "$name"
       [[ -n "$quiet" ]] || say "stopped $name (pid $pid)"
     fi
   done
@@ -367,6 +376,7 @@ parse_node_flags() {
       --gpus) NODE_GPUS="$2" ;;
       --prefix) NODE_PREFIX="$2" ;;
       --audit) AUDIT=1; shift; continue ;;
+      --real-nodes) REAL_NODES="$2" ;;
       *) fail "unknown option $1" ;;
     esac
     shift 2

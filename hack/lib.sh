@@ -1,0 +1,45 @@
+# Shell functions shared by hack/cluster.sh and hack/real-nodes.sh: the processes they start, tracked by pid files in
+# $STATE_DIR so that status, crash and down find them again.
+
+pid_of() { [[ -f "$STATE_DIR/$1.pid" ]] && cat "$STATE_DIR/$1.pid"; }
+
+# True when the pid file names a live process that runs the binary we started (guards against pid reuse).
+is_running() {
+  local pid exe
+  pid="$(pid_of "$1")" || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
+  [[ -z "$exe" || "$exe" == "$(cat "$STATE_DIR/$1.exe" 2>/dev/null)" ]]
+}
+
+# start_component NAME BINARY ARGS...: in the background, output to logs/NAME.log. With NETNS set, inside that
+# network namespace (nsenter execs the binary, so the pid is the binary's own).
+start_component() {
+  local name="$1" binary="$2" pid exe _; shift 2
+  exe="$(readlink -f "$binary")"
+  printf '%s\0' "$binary" "$@" >"$STATE_DIR/$name.cmd"
+  if [[ -n "${NETNS:-}" ]]; then
+    nsenter --net="/run/netns/$NETNS" -- "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
+  else
+    "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
+  fi
+  pid=$!
+  echo "$pid" >"$STATE_DIR/$name.pid"
+  echo "$exe" >"$STATE_DIR/$name.exe"
+  # Until the forked shell has exec'd the binary, /proc/<pid>/exe still names bash: wait for the exec.
+  for _ in $(seq 1 100); do
+    [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$exe" ]] || ! kill -0 "$pid" 2>/dev/null && break
+    sleep 0.02
+  done
+}
+
+# stop_component NAME: TERM, up to 5 s to exit, then KILL.
+stop_component() {
+  local pid
+  is_running "$1" || return 0
+  pid="$(pid_of "$1")"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+}
