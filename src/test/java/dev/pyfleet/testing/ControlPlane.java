@@ -92,6 +92,30 @@ public final class ControlPlane implements AutoCloseable {
                 + ProcessHandle.current().pid()), false, false, env, upOptions);
     }
 
+    /**
+     * A control plane of a test's own with one real node (kubelet, kube-proxy, containerd: hack/real-nodes.sh) and
+     * no fake ones, so every Pod runs for real. Where the machine cannot host a real node the test is skipped with
+     * the reason, or fails under CI.
+     */
+    public static ControlPlane withRealNode(String name) {
+        CommandResult check = CommandResult.run(List.of("bash", repoPath("hack/real-nodes.sh").toString(), "check"),
+                repoPath(""), Map.of());
+        Inputs.require(check.exitCode() == 0, "this machine cannot host a real node: " + check.output().strip());
+        return dedicated(name, Map.of(), "--nodes", "0", "--real-nodes", "1");
+    }
+
+    /** Runs a command in the network namespace of one of this control plane's real nodes, e.g. a curl to a Service. */
+    public CommandResult onRealNode(String node, String... command) {
+        List<String> line = Stream.concat(Stream.of("bash", repo.resolve("hack/real-nodes.sh").toString(), "exec",
+                node), Stream.of(command)).toList();
+        return CommandResult.run(line, repo, Map.of("PYFLEET_STATE_DIR", stateDir.toString()));
+    }
+
+    /** Where this control plane keeps its state (hack/cluster.sh's PYFLEET_STATE_DIR). */
+    public Path stateDir() {
+        return stateDir;
+    }
+
     /** Installs KubeVirt's CRDs into this control plane now (for tests that need them to appear later). */
     public boolean installKubeVirt() {
         try (KubernetesClient client = newClient()) {
