@@ -141,6 +141,9 @@ public final class AppPodTemplate {
                 .withName("app")
                 .withImage(spec.image())
                 .withCommand(ProcessCommand.of(spec, port, workers))
+                // A process that dies before writing a termination message (a Python traceback, say) is reported
+                // with the tail of its log: that is what reaches the app's status when it crash-loops.
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort()
                 .withEnv(env)
                 .withEnvFrom(spec.envFrom())

@@ -5,9 +5,18 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Pod;
 
-/** What rollout planning needs to know of one of an app's Pods. */
+/**
+ * What rollout planning and the status need to know of one of an app's Pods.
+ *
+ * @param trouble why its app cannot run (crash loop, OOM kill, image), or null
+ */
 public record PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
-        boolean ready, Instant readySince) {
+        boolean ready, Instant readySince, ContainerTrouble trouble) {
+
+    public PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
+            boolean ready, Instant readySince) {
+        this(name, revision, created, terminating, failed, ready, readySince, null);
+    }
 
     public static PodState of(Pod pod) {
         var status = pod.getStatus();
@@ -22,7 +31,8 @@ public record PodState(String name, String revision, Instant created, boolean te
                 pod.getMetadata().getDeletionTimestamp() != null,
                 "Failed".equals(phase) || "Succeeded".equals(phase),
                 ready,
-                readyCondition.map(c -> parse(c.getLastTransitionTime())).orElse(null));
+                readyCondition.map(c -> parse(c.getLastTransitionTime())).orElse(null),
+                ContainerTrouble.of(pod).orElse(null));
     }
 
     /** Ready for at least minReadySeconds at {@code now}. */

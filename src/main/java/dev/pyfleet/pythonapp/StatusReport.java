@@ -54,6 +54,10 @@ public final class StatusReport {
         boolean deadlineExceeded = active
                 && lastProgress.plusSeconds(o.progressDeadlineSeconds()).isBefore(o.now());
 
+        // A new Pod that cannot run stops the rollout now; say why rather than wait out the progress deadline.
+        PodState stuck = !active ? null : live.stream().filter(p -> o.revision().equals(p.revision()))
+                .filter(p -> p.trouble() != null).findFirst().orElse(null);
+
         String revisionText = "revision " + o.revision();
         String counts = available + " of " + desired + " Pods available, " + updated + " updated";
         List<Condition> conditions = new ArrayList<>();
@@ -73,7 +77,12 @@ public final class StatusReport {
                     revisionText + ": " + counts));
         }
         boolean cycle = o.dependencies() instanceof Dependencies.Cycle;
-        if (deadlineExceeded) {
+        boolean keepsOld = live.stream().anyMatch(p -> !o.revision().equals(p.revision()));
+        if (stuck != null) {
+            conditions.add(Conditions.of(Conditions.DEGRADED, true, stuck.trouble().reason(),
+                    revisionText + " cannot run: Pod " + stuck.name() + ": " + stuck.trouble().message()
+                            + (keepsOld ? "; the previous Pods are kept" : "")));
+        } else if (deadlineExceeded) {
             conditions.add(Conditions.of(Conditions.DEGRADED, true, "ProgressDeadlineExceeded",
                     revisionText + " did not become available within rollout.progressDeadlineSeconds ("
                             + o.progressDeadlineSeconds() + "s): " + counts + "; the previous Pods are kept"));
@@ -88,7 +97,7 @@ public final class StatusReport {
         List<Condition> merged = Conditions.merge(previous == null ? null : previous.conditions(), conditions,
                 o.generation(), o.now());
         String phase = !dependenciesMet ? (cycle ? "Degraded" : "Waiting")
-                : deadlineExceeded ? "Degraded"
+                : deadlineExceeded || stuck != null ? "Degraded"
                 : active ? "Progressing"
                 : desired == 0 ? "Stopped" : "Running";
         PythonAppStatus status = new PythonAppStatus(o.generation(), live.size(), ready, updated, available,

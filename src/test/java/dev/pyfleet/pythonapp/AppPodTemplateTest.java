@@ -44,6 +44,8 @@ class AppPodTemplateTest {
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(container.getLivenessProbe().getPeriodSeconds()).isEqualTo(5);
         assertThat(container.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
+        assertThat(container.getTerminationMessagePolicy()).as("a crash's last log lines reach the status")
+                .isEqualTo("FallbackToLogsOnError");
     }
 
     @Test

@@ -26,6 +26,46 @@ class StatusReportTest {
                 new Dependencies.Met(), previous, now));
     }
 
+    static PodState troubled(String name, String revision, String reason) {
+        return new PodState(name, revision, T0.minusSeconds(60), false, false, false, null,
+                new ContainerTrouble(reason, "container app exited with code 3 (Error) (restarted 2 times)"));
+    }
+
+    @Test
+    void aNewPodThatCannotRunDegradesTheAppAtOnceSayingWhyAndKeepsTheOldPods() {
+        var result = report(List.of(pod("a", "r1", true), pod("b", "r1", true),
+                troubled("c", "r2", "CrashLoopBackOff")), NOTHING, null, T0);
+        var degraded = Conditions.find(result.status().conditions(), Conditions.DEGRADED);
+        assertThat(degraded.getStatus()).isEqualTo("True");
+        assertThat(degraded.getReason()).isEqualTo("CrashLoopBackOff");
+        assertThat(degraded.getMessage()).isEqualTo("revision r2 cannot run: Pod c: container app exited with code 3 "
+                + "(Error) (restarted 2 times); the previous Pods are kept");
+        assertThat(result.status().phase()).isEqualTo("Degraded");
+        assertThat(Conditions.isTrue(result.status().conditions(), Conditions.READY)).isFalse();
+        assertThat(result.events()).anySatisfy(e -> {
+            assertThat(e.warning()).isTrue();
+            assertThat(e.reason()).isEqualTo("CrashLoopBackOff");
+        });
+    }
+
+    @Test
+    void aFirstRolloutThatCannotRunHasNoPreviousPodsToKeep() {
+        var result = report(List.of(troubled("a", "r2", "OOMKilled"), pod("b", "r2", true)), NOTHING, null, T0);
+        var degraded = Conditions.find(result.status().conditions(), Conditions.DEGRADED);
+        assertThat(degraded.getReason()).isEqualTo("OOMKilled");
+        assertThat(degraded.getMessage()).doesNotContain("previous Pods");
+    }
+
+    @Test
+    void troubleOnlyInAnOldPodOrATerminatingOneDoesNotDegradeTheRollout() {
+        var terminating = new PodState("d", "r2", T0.minusSeconds(60), true, false, false, null,
+                new ContainerTrouble("CrashLoopBackOff", "gone"));
+        var result = report(List.of(troubled("a", "r1", "CrashLoopBackOff"), pod("b", "r2", true), terminating),
+                NOTHING, null, T0);
+        assertThat(Conditions.find(result.status().conditions(), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+        assertThat(result.status().phase()).isEqualTo("Progressing");
+    }
+
     @Test
     void allPodsAvailableAtTheCurrentRevisionMakesTheAppReady() {
         var result = report(List.of(pod("a", "r2", true), pod("b", "r2", true)), NOTHING, null, T0);

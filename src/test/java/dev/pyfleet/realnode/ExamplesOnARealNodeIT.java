@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.testing.CommandResult;
@@ -18,48 +21,121 @@ import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.NodeProcesses;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
- * The samples as a user applies them, on a real node: the example images (built from their own Dockerfiles) start
- * gunicorn and uvicorn, become Ready through their real HTTP probes and answer through their Services (kube-proxy),
- * each Pod runs as many workers as the workers rule gives, sees PORT and WEB_CONCURRENCY, and runs as UID 10001 in a
- * namespace that enforces the restricted Pod Security profile.
+ * PythonApps on a real node (kubelet, containerd, kube-proxy) with the example images built from their own
+ * Dockerfiles: the samples serve through real probes, Services and cluster DNS with the workers rule, as UID 10001
+ * under the restricted Pod Security profile; a rollout to a process that exits, or one that outgrows its memory
+ * limit, turns the app Degraded with the kubelet's reason and the process's own last words while the old Pods keep
+ * serving.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExamplesOnARealNodeIT {
 
     static final String NS = "examples";
 
-    @Test
-    void theSamplesServeThroughTheirServicesWithTheWorkersRuleAsTheRestrictedUser() throws Exception {
-        try (ControlPlane cluster = ControlPlane.withRealNode("examples");
-                KubernetesClient client = cluster.newClient();
-                OperatorProcess operator = new OperatorProcess(cluster.kubeconfig())) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
-                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
-            operator.awaitReady(Duration.ofSeconds(90));
-            for (String sample : List.of("hello-wsgi.yaml", "hello-asgi.yaml")) {
-                List<HasMetadata> items = client.load(Files.newInputStream(
-                        ControlPlane.repoPath("deploy/samples/" + sample))).items();
-                items.forEach(item -> client.resource(item).inNamespace(NS).create());
-            }
+    ControlPlane cluster;
+    KubernetesClient client;
+    OperatorProcess operator;
 
-            PythonApps.await(client, NS, "hello-wsgi", conditionIs("Ready", "True"), 240);
-            assertThat(get(cluster, client, "hello-wsgi", "/")).isEqualTo("Hello, World!\n");
-            assertWorkers(cluster, client, "hello-wsgi", "gunicorn", 1, "8080");
+    @BeforeAll
+    void startClusterAndOperator() {
+        cluster = ControlPlane.withRealNode("examples");
+        client = cluster.newClient();
+        operator = new OperatorProcess(cluster.kubeconfig());
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
+        operator.awaitReady(Duration.ofSeconds(90));
+    }
 
-            // hello-asgi waits for hello-wsgi (dependsOn), then starts with its own rule: a 1-CPU limit gives 3.
-            PythonApps.await(client, NS, "hello-asgi", conditionIs("Ready", "True"), 240);
-            assertThat(get(cluster, client, "hello-asgi", "/healthz")).isEqualTo("{\"status\":\"ok\"}");
-            assertWorkers(cluster, client, "hello-asgi", "uvicorn", 3, "8000");
+    @AfterAll
+    void stop() {
+        if (operator != null) {
+            operator.close();
+            client.close();
+            cluster.close();
         }
     }
 
+    @Test
+    void theSamplesServeThroughTheirServicesWithTheWorkersRuleAsTheRestrictedUser() throws Exception {
+        for (String sample : List.of("hello-wsgi.yaml", "hello-asgi.yaml")) {
+            List<HasMetadata> items = client.load(Files.newInputStream(
+                    ControlPlane.repoPath("deploy/samples/" + sample))).items();
+            items.forEach(item -> client.resource(item).inNamespace(NS).create());
+        }
+
+        PythonApps.await(client, NS, "hello-wsgi", conditionIs("Ready", "True"), 240);
+        assertThat(get("hello-wsgi", "/")).isEqualTo("Hello, World!\n");
+        assertWorkers("hello-wsgi", "gunicorn", 1, "8080");
+
+        // hello-asgi waits for hello-wsgi (dependsOn), then starts with its own rule: a 1-CPU limit gives 3.
+        PythonApps.await(client, NS, "hello-asgi", conditionIs("Ready", "True"), 240);
+        assertThat(get("hello-asgi", "/healthz")).isEqualTo("{\"status\":\"ok\"}");
+        // Its GREETER_URL, http://hello-wsgi, resolves through the cluster DNS to hello-wsgi's Service.
+        assertThat(get("hello-asgi", "/")).isEqualTo("hello-asgi relays: Hello, World!\n");
+        assertWorkers("hello-asgi", "uvicorn", 3, "8000");
+    }
+
+    @Test
+    void aRolloutToAProcessThatExitsIsDegradedWithItsMessageWhileTheOldPodsServe() {
+        create("exits", "image: ghcr.io/pyfleet/examples/hello-wsgi:1.0.0",
+                "process: {type: wsgi, module: \"app:app\"}", "replicas: 2",
+                "rollout: {maxSurge: 1, maxUnavailable: 0}");
+        PythonApps.await(client, NS, "exits", conditionIs("Ready", "True"), 180);
+        List<String> old = PythonApps.pods(client, NS, "exits").stream().map(p -> p.getMetadata().getName()).toList();
+
+        client.resources(PythonApp.class).inNamespace(NS).withName("exits").patch(
+                PatchContext.of(PatchType.JSON_MERGE), """
+                {"spec": {"process": {"type": "command", "module": null,
+                                      "command": ["python3", "-c", "import shop.wsgi"]}}}""");
+        PythonApp degraded = PythonApps.await(client, NS, "exits", app -> conditionIs("Degraded", "True").test(app)
+                && "CrashLoopBackOff".equals(PythonApps.condition(app, "Degraded").getReason()), 180);
+        Condition condition = PythonApps.condition(degraded, "Degraded");
+        assertThat(condition.getMessage()).contains("exited with code 1")
+                .contains("ModuleNotFoundError: No module named 'shop'").contains("the previous Pods are kept");
+        assertThat(degraded.getStatus().phase()).isEqualTo("Degraded");
+        assertThat(warnings("exits")).contains("CrashLoopBackOff");
+        assertThat(PythonApps.pods(client, NS, "exits")).filteredOn(PythonApps::isReady)
+                .extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(old);
+        assertThat(get("exits", "/")).as("the old Pods still answer").isEqualTo("Hello, World!\n");
+    }
+
+    @Test
+    void anAppThatOutgrowsItsMemoryLimitIsReportedOomKilled() {
+        create("hungry", "image: ghcr.io/pyfleet/examples/hello-wsgi:1.0.0",
+                "process: {type: command, command: [python3, -c, \"b = bytearray(256 * 1024 * 1024); "
+                        + "import time; time.sleep(3600)\"]}",
+                "replicas: 1", "resources: {requests: {memory: 32Mi}, limits: {memory: 64Mi}}");
+        PythonApp degraded = PythonApps.await(client, NS, "hungry", app -> conditionIs("Degraded", "True").test(app)
+                && "OOMKilled".equals(PythonApps.condition(app, "Degraded").getReason()), 180);
+        assertThat(PythonApps.condition(degraded, "Degraded").getMessage())
+                .contains("killed for using more than its memory limit of 64Mi");
+        assertThat(warnings("hungry")).contains("OOMKilled");
+    }
+
+    private void create(String name, String... specLines) {
+        PythonApps.create(client, NS, "metadata: {name: " + name + "}\nspec:\n  "
+                + String.join("\n  ", specLines) + "\n  service: {port: 80}\n");
+    }
+
+    /** The reasons of the Warning Events recorded for the app. */
+    private List<String> warnings(String app) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType()) && app.equals(e.getInvolvedObject().getName())
+                        && "PythonApp".equals(e.getInvolvedObject().getKind()))
+                .map(e -> e.getReason()).toList();
+    }
+
     /** An HTTP GET to the app's Service, from inside the real node (where kube-proxy's rules live). */
-    private static String get(ControlPlane cluster, KubernetesClient client, String app, String path) {
+    private String get(String app, String path) {
         String ip = client.services().inNamespace(NS).withName(app).get().getSpec().getClusterIP();
         int port = client.services().inNamespace(NS).withName(app).get().getSpec().getPorts().get(0).getPort();
         String[] body = new String[1];
@@ -79,8 +155,7 @@ class ExamplesOnARealNodeIT {
      * it (forked by gunicorn, spawned by uvicorn; Python's resource tracker does not count), all as UID 10001, and
      * the server sees PORT and WEB_CONCURRENCY.
      */
-    private static void assertWorkers(ControlPlane cluster, KubernetesClient client, String app, String server,
-            int workers, String port) {
+    private void assertWorkers(String app, String server, int workers, String port) {
         PythonApp spec = client.resources(PythonApp.class).inNamespace(NS).withName(app).get();
         List<Pod> pods = PythonApps.pods(client, NS, app);
         assertThat(pods).hasSize(spec.getSpec().replicas());
