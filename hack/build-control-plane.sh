@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the local control plane (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok) and
-# what a real node runs (kubelet, kube-proxy) from the Go module proxy into a cache outside the repository, keyed by
+# what real nodes need (kubelet, kube-proxy, coredns) from the Go module proxy into a cache outside the repository, keyed by
 # version. A warm cache makes this a no-op; a binary missing from it is built on its own.
 #
 # Usage: hack/build-control-plane.sh            build what is missing, print the bin directory
@@ -15,6 +15,7 @@ CACHE_DIR="${PYFLEET_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pyfleet}"
 K8S_BIN="$CACHE_DIR/kubernetes-$KUBERNETES_VERSION"
 ETCD_BIN="$CACHE_DIR/etcd-$ETCD_VERSION"
 KWOK_BIN="$CACHE_DIR/kwok-$KWOK_VERSION"
+COREDNS_BIN="$CACHE_DIR/coredns-$COREDNS_VERSION"
 
 fail() { echo "build-control-plane: $*" >&2; exit 1; }
 step() { echo "build-control-plane: $*" >&2; }
@@ -123,21 +124,36 @@ build_kwok() {
   rm -rf "$work"
 }
 
+build_coredns() {
+  [[ -x "$COREDNS_BIN/coredns" ]] && return 0
+  local work
+  work="$(mktemp -d)"
+  step "building coredns $COREDNS_VERSION"
+  mkdir -p "$COREDNS_BIN.partial"
+  run_logged "build coredns" "$work/build.log" \
+    env CGO_ENABLED=0 GOBIN="$COREDNS_BIN.partial" GOFLAGS=-buildvcs=false \
+    go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION"
+  rm -rf "$COREDNS_BIN" && mv "$COREDNS_BIN.partial" "$COREDNS_BIN"
+  rm -rf "$work"
+}
+
 main() {
   local need=0
   local b
   for b in "${K8S_COMMANDS[@]}"; do [[ -x "$K8S_BIN/$b" ]] || need=1; done
-  [[ -x "$ETCD_BIN/etcd" && -x "$KWOK_BIN/kwok" ]] || need=1
+  [[ -x "$ETCD_BIN/etcd" && -x "$KWOK_BIN/kwok" && -x "$COREDNS_BIN/coredns" ]] || need=1
   if [[ $need == 1 ]]; then
     require_go
     mkdir -p "$CACHE_DIR"
     build_etcd
     build_kwok
+    build_coredns
     build_kubernetes
   fi
   echo "K8S_BIN=$K8S_BIN"
   echo "ETCD_BIN=$ETCD_BIN"
   echo "KWOK_BIN=$KWOK_BIN"
+  echo "COREDNS_BIN=$COREDNS_BIN"
 }
 
 main "$@"

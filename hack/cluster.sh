@@ -37,7 +37,7 @@ source "$HACK_DIR/lib.sh"
 load_binaries() {
   local line
   while IFS= read -r line; do
-    case "$line" in K8S_BIN=* | ETCD_BIN=* | KWOK_BIN=*) export "${line?}" ;; esac
+    case "$line" in K8S_BIN=* | ETCD_BIN=* | KWOK_BIN=* | COREDNS_BIN=*) export "${line?}" ;; esac
   done < <("$HACK_DIR/build-control-plane.sh") || fail "building the control plane failed (see above)"
   [[ -n "${K8S_BIN:-}" ]] || fail "building the control plane failed (see above)"
   KUBECTL="$K8S_BIN/kubectl"
@@ -272,7 +272,8 @@ cmd_up() {
 start_real_nodes() {
   say "starting $REAL_NODES real nodes"
   "$HACK_DIR/images.sh" all || { stop_all quiet; fail "building the images for real nodes failed"; }
-  K8S_BIN="$K8S_BIN" "$HACK_DIR/real-nodes.sh" up "$REAL_NODES" "$API_PORT" ||
+  K8S_BIN="$K8S_BIN" COREDNS_BIN="$COREDNS_BIN" KUBECONFIG_PATH="$KUBECONFIG_PATH" \
+    "$HACK_DIR/real-nodes.sh" up "$REAL_NODES" "$API_PORT" ||
     { stop_all quiet; fail "starting real nodes failed (logs in $STATE_DIR/logs)"; }
   local deadline=$((SECONDS + 120))
   until [[ "$(kctl get nodes -l type=real -o name 2>/dev/null | wc -l)" == "$REAL_NODES" ]] &&

@@ -15,8 +15,9 @@
 # .1, node I at .10+I); node I's Pods get 10.245.(16K+I).0/24. The host routes each node's Pod range to the node
 # and blackholes the rest of 10.244.0.0/16 (KWOK's fake Pods), 10.245.0.0/16 and the Service range 10.96.0.0/16, so
 # no packet to a Pod or Service address can take the default route off the machine. Nodes reach kube-apiserver
-# (which stays on 127.0.0.1) at 10.250.K.1:6443 through a DNAT rule on the bridge. The host never forwards: a
-# packet from a Pod to anything but the host itself is dropped there.
+# (which stays on 127.0.0.1) at 10.250.K.1:6443 through a DNAT rule on the bridge, and the cluster DNS (coredns,
+# cluster.local only) at 10.250.K.1:53. The host never forwards: a packet from a Pod to anything but the host itself
+# is dropped there.
 #
 # Env: PYFLEET_STATE_DIR, PYFLEET_CACHE_DIR as for hack/cluster.sh.
 set -euo pipefail
@@ -112,6 +113,29 @@ host_network_up() {
   iptables -A "$chain" -i "$br" -j DROP
   iptables -A "$chain" -o "$br" -j DROP
   iptables -C FORWARD -j "$chain" 2>/dev/null || iptables -I FORWARD -j "$chain"
+  start_dns
+}
+
+# Cluster DNS for the nodes' Pods, on the bridge address: it answers for cluster.local and refuses everything else,
+# so a Pod's lookup of an outside name goes nowhere.
+start_dns() {
+  [[ -n "${COREDNS_BIN:-}" && -n "${KUBECONFIG_PATH:-}" ]] || fail "COREDNS_BIN and KUBECONFIG_PATH must be set"
+  cat >"$NODES_DIR/Corefile" <<EOF
+cluster.local:53 {
+    bind $(gateway)
+    errors
+    kubernetes cluster.local {
+        kubeconfig $KUBECONFIG_PATH
+    }
+}
+EOF
+  start_component real-nodes.coredns "$COREDNS_BIN/coredns" -conf "$NODES_DIR/Corefile"
+  local deadline=$((SECONDS + 30))
+  until (exec 3<>"/dev/tcp/$(gateway)/53") 2>/dev/null; do
+    is_running real-nodes.coredns && ((SECONDS < deadline)) ||
+      { tail -n 20 "$STATE_DIR/logs/real-nodes.coredns.log" >&2; fail "coredns did not start"; }
+    sleep 0.2
+  done
 }
 
 node_certs() {
@@ -187,7 +211,7 @@ EOF
             "dataDir": "$dir/cni-ipam"}},
   {"type": "portmap", "capabilities": {"portMappings": true}}]}
 EOF
-  : >"$dir/resolv.conf" # no nameserver: a Pod's DNS query has nowhere to go
+  : >"$dir/resolv.conf" # none of the host's nameservers: a Pod asks the cluster DNS only
   node_kubeconfig kubelet "$dir" >"$dir/kubelet.kubeconfig"
   node_kubeconfig kube-proxy "$dir" >"$dir/kube-proxy.kubeconfig"
   cat >"$dir/kubelet.yaml" <<EOF
@@ -208,6 +232,7 @@ podCIDR: $(pod_cidr "$i")
 podLogsDir: $dir/pod-logs
 resolvConf: $dir/resolv.conf
 clusterDomain: cluster.local
+clusterDNS: ["$(gateway)"]
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: {memory.available: 50Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}
@@ -341,6 +366,7 @@ cmd_down() {
     [[ -d "$NODES_DIR/real-node-$i" ]] && node_down "$i"
   done
   br="$(bridge)" chain="PYFLEET-S$(slot)"
+  stop_component real-nodes.coredns
   ip link del "$br" 2>/dev/null || true
   iptables -t nat -D PREROUTING -j "$chain" 2>/dev/null || true
   iptables -t nat -F "$chain" 2>/dev/null && iptables -t nat -X "$chain"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make run: a local control plane with 3 fake nodes, PyFleet's CRDs and samples, and the operator in the foreground.
-# Ctrl-C stops the operator and then the control plane; nothing of ours keeps running or holds a port.
+# make run: a local control plane with 3 fake nodes and a real one, PyFleet's CRDs and samples, and the operator in
+# the foreground. Ctrl-C stops the operator and then the control plane; nothing of ours keeps running or holds a
+# port. Where the machine cannot host a real node, cluster.sh says why and the samples run on fake nodes only.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,10 +11,17 @@ HTTP_PORT="${PYFLEET_HTTP_PORT:-8080}"
 # pyfleet-scheduler calls the operator's extender; until the operator listens, ignorable lets it schedule alone.
 export PYFLEET_SCHEDULER_CONFIG="${PYFLEET_SCHEDULER_CONFIG:-$REPO/hack/pyfleet-scheduler-extender.yaml}"
 export PYFLEET_EXTENDER_URL="http://127.0.0.1:$HTTP_PORT/scheduler"
-"$CLUSTER" up --nodes "${PYFLEET_NODES:-3}"
+"$CLUSTER" up --nodes "${PYFLEET_NODES:-3}" --real-nodes "${PYFLEET_REAL_NODES:-1}"
 trap '"$CLUSTER" down' EXIT
 KUBECONFIG_PATH="$("$CLUSTER" kubeconfig)"
 eval "$("$CLUSTER" env)"
+
+REAL=$(kubectl get nodes -l type=real -o name | wc -l)
+if ((REAL > 0)); then
+  # The samples are to answer HTTP, so they go where processes really run: the fake nodes take only Pods that
+  # tolerate kwok.x-k8s.io/node=fake (add the toleration to an app's placement to see it spread over them).
+  kubectl taint nodes -l type=kwok kwok.x-k8s.io/node=fake:NoSchedule --overwrite >/dev/null
+fi
 
 echo "run: building the operator (mvn package)" >&2
 mvn -B -q -ntp -f "$REPO/pom.xml" package -DskipTests
@@ -29,8 +37,15 @@ cat >&2 <<EOM
   In another shell:
     export KUBECONFIG=$KUBECONFIG_PATH
     export PATH=$(dirname "$(command -v kubectl)"):\$PATH   # kubectl of the same version
-    kubectl get nodes                       # 3 fake nodes, Ready (KWOK)
+    kubectl get nodes                       # fake nodes (KWOK) and, where the machine allows, real-node-0
     kubectl get pyfleet                     # hello-wsgi, hello-asgi (once hello-wsgi is Ready), legacy-vms
+$(if ((REAL > 0)); then cat <<EOT
+    # The samples answer through their Services, from inside the real node (where kube-proxy's rules are):
+    hack/real-nodes.sh exec real-node-0 curl -s http://\$(kubectl get svc hello-wsgi -o jsonpath='{.spec.clusterIP}')
+    hack/real-nodes.sh exec real-node-0 curl -s http://\$(kubectl get svc hello-asgi -o jsonpath='{.spec.clusterIP}')
+    kubectl logs -l pyfleet.dev/app=hello-wsgi --prefix   # gunicorn's own log
+EOT
+fi)
     kubectl describe vmpool/legacy-vms      # KubeVirtAvailable=False: this control plane has no KubeVirt
     kubectl get pods,svc,pdb -l app.kubernetes.io/managed-by=pyfleet
     kubectl scale pythonapp/hello-wsgi --replicas=5
