@@ -13,15 +13,16 @@ is_running() {
 }
 
 # start_component NAME BINARY ARGS...: in the background, output to logs/NAME.log. With NETNS set, inside that
-# network namespace (nsenter execs the binary, so the pid is the binary's own).
+# network namespace (nsenter execs the binary, so the pid is the binary's own). In a session of its own, so that a
+# Ctrl-C meant for whoever started it (make run) does not reach it: components stop in order, through `down`.
 start_component() {
   local name="$1" binary="$2" pid exe _; shift 2
   exe="$(readlink -f "$binary")"
   printf '%s\0' "$binary" "$@" >"$STATE_DIR/$name.cmd"
   if [[ -n "${NETNS:-}" ]]; then
-    nsenter --net="/run/netns/$NETNS" -- "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
+    setsid nsenter --net="/run/netns/$NETNS" -- "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
   else
-    "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
+    setsid "$binary" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 &
   fi
   pid=$!
   echo "$pid" >"$STATE_DIR/$name.pid"
