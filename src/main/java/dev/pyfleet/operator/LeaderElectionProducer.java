@@ -42,10 +42,16 @@ public class LeaderElectionProducer {
         KubernetesClientBuilder builder = new KubernetesClientBuilder().withKubernetesSerialization(serialization)
                 .withConfig(config);
         if (settings.leaderElection().enabled()) {
-            LeaseFence fence = new LeaseFence(settings.leaderElection().renewDeadline());
+            LeaseFence fence = new LeaseFence(settings.leaderElection().leaseName(),
+                    settings.leaderElection().renewDeadline(), LeaderElectionProducer::exitOnLostLease);
             builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("lease-fence", fence));
         }
         return builder.build();
+    }
+
+    /** As the SDK does when it stops leading: end the process, from a thread of its own so no caller waits on it. */
+    private static void exitOnLostLease() {
+        new Thread(() -> System.exit(1), "lease-lost-exit").start();
     }
 
     void close(@Disposes KubernetesClient client) {
