@@ -43,6 +43,8 @@ class SchedulerThroughputBench {
 
     @Test
     void throughputAndAgreement() throws Exception {
+        Path trace = ControlPlane.repoPath("../shared/fixtures/traces/openb").normalize();
+        Inputs.require(Files.isDirectory(trace), "the openb trace is absent: " + trace);
         int port = OperatorProcess.freePort();
         try (ControlPlane cluster = ControlPlane.dedicated("bench", Map.of(
                 "PYFLEET_SCHEDULER_CONFIG", ControlPlane.repoPath("hack/pyfleet-scheduler-extender.yaml").toString(),
@@ -113,7 +115,6 @@ class SchedulerThroughputBench {
     /** The first 200 openb pods that fit, on 20 openb nodes, placed by the real scheduler and by the engine. */
     private static String agreement(KubernetesClient client, StringBuilder raw) throws Exception {
         Path trace = ControlPlane.repoPath("../shared/fixtures/traces/openb").normalize();
-        Inputs.require(Files.isDirectory(trace), "the openb trace is absent: " + trace);
         List<String> nodeLines = Files.readAllLines(trace.resolve("openb_node_list_all_node.csv"));
         List<NodeSnapshot> engineNodes = new ArrayList<>();
         for (String line : nodeLines.subList(1, 21)) {

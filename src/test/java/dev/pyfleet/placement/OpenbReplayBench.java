@@ -65,7 +65,7 @@ class OpenbReplayBench {
                         + "\nWith GPUs (the same with `--gpus`):\n\n" + ReplayReport.table(withGpus) + "\n"
                         + ReplayGoals.assess(cpuMemory, withGpus) + "\n" + notes(trace)
                         + "\nµs per pod is the median of " + Runs.ROUNDS + " replays, the policies' order reversed "
-                        + "every other round; every replay of a policy placed the same pods on the same nodes. "
+                        + "every other round; every replay of a policy placed as many pods on as many nodes with the same CPU CV (checked). "
                         + "Spread (lowest–highest µs per pod): " + spread + ".", raw.toString());
     }
 
