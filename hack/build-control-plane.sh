@@ -111,29 +111,16 @@ build_etcd() {
   rm -rf "$work"
 }
 
-build_kwok() {
-  [[ -x "$KWOK_BIN/kwok" ]] && return 0
-  local work
+# go_install NAME DIR PACKAGE@VERSION: a module's command built into DIR (cached: nothing to do when DIR/NAME exists).
+go_install() {
+  local name="$1" dir="$2" package="$3" work
+  [[ -x "$dir/$name" ]] && return 0
   work="$(mktemp -d)"
-  step "building kwok $KWOK_VERSION"
-  mkdir -p "$KWOK_BIN.partial"
-  run_logged "build kwok" "$work/build.log" \
-    env CGO_ENABLED=0 GOBIN="$KWOK_BIN.partial" GOFLAGS=-buildvcs=false \
-    go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
-  rm -rf "$KWOK_BIN" && mv "$KWOK_BIN.partial" "$KWOK_BIN"
-  rm -rf "$work"
-}
-
-build_coredns() {
-  [[ -x "$COREDNS_BIN/coredns" ]] && return 0
-  local work
-  work="$(mktemp -d)"
-  step "building coredns $COREDNS_VERSION"
-  mkdir -p "$COREDNS_BIN.partial"
-  run_logged "build coredns" "$work/build.log" \
-    env CGO_ENABLED=0 GOBIN="$COREDNS_BIN.partial" GOFLAGS=-buildvcs=false \
-    go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION"
-  rm -rf "$COREDNS_BIN" && mv "$COREDNS_BIN.partial" "$COREDNS_BIN"
+  step "building $name ${package##*@}"
+  mkdir -p "$dir.partial"
+  run_logged "build $name" "$work/build.log" \
+    env CGO_ENABLED=0 GOBIN="$dir.partial" GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "$package"
+  rm -rf "$dir" && mv "$dir.partial" "$dir"
   rm -rf "$work"
 }
 
@@ -146,8 +133,8 @@ main() {
     require_go
     mkdir -p "$CACHE_DIR"
     build_etcd
-    build_kwok
-    build_coredns
+    go_install kwok "$KWOK_BIN" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+    go_install coredns "$COREDNS_BIN" "github.com/coredns/coredns@$COREDNS_VERSION"
     build_kubernetes
   fi
   echo "K8S_BIN=$K8S_BIN"
