@@ -31,6 +31,9 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
  */
 public final class AppPodTemplate {
 
+    /** How long a Pod on its way out keeps serving before its server is told to stop. */
+    static final long PRE_STOP_SECONDS = 5;
+
     /** Non-root identity for the app's container; the restricted Pod Security profile forbids root. */
     static final long APP_UID = 10001;
     public static final String STRATEGY_ANNOTATION = "pyfleet.dev/placement-strategy";
@@ -144,6 +147,10 @@ public final class AppPodTemplate {
                 // A process that dies before writing a termination message (a Python traceback, say) is reported
                 // with the tail of its log: that is what reaches the app's status when it crash-loops.
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
+                // A Pod being replaced keeps serving while the Service stops sending to it: every kube-proxy has to
+                // see the endpoint go before the server may stop listening, or requests in between are refused.
+                .withNewLifecycle().withNewPreStop().withNewSleep().withSeconds(PRE_STOP_SECONDS).endSleep()
+                .endPreStop().endLifecycle()
                 .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort()
                 .withEnv(env)
                 .withEnvFrom(spec.envFrom())

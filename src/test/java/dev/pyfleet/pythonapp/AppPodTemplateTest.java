@@ -46,6 +46,8 @@ class AppPodTemplateTest {
         assertThat(container.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
         assertThat(container.getTerminationMessagePolicy()).as("a crash's last log lines reach the status")
                 .isEqualTo("FallbackToLogsOnError");
+        assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds())
+                .as("a Pod being replaced serves on while its endpoint is withdrawn").isEqualTo(5L);
     }
 
     @Test

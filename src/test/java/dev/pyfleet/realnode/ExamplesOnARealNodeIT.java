@@ -4,6 +4,7 @@ import static dev.pyfleet.testing.PythonApps.conditionIs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * Dockerfiles: the samples serve through real probes, Services and cluster DNS with the workers rule, as UID 10001
  * under the restricted Pod Security profile; a rollout to a process that exits, or one that outgrows its memory
  * limit, turns the app Degraded with the kubelet's reason and the process's own last words while the old Pods keep
- * serving.
+ * serving; a rolling update with maxUnavailable 0 fails no request sent through the Service.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExamplesOnARealNodeIT {
@@ -82,6 +83,49 @@ class ExamplesOnARealNodeIT {
         // Its GREETER_URL, http://hello-wsgi, resolves through the cluster DNS to hello-wsgi's Service.
         assertThat(get("hello-asgi", "/")).isEqualTo("hello-asgi relays: Hello, World!\n");
         assertWorkers("hello-asgi", "uvicorn", 3, "8000");
+    }
+
+    @Test
+    void aRollingUpdateWithMaxUnavailableZeroFailsNoRequestSentThroughTheService() throws Exception {
+        create("steady", "image: ghcr.io/pyfleet/examples/hello-wsgi:1.0.0",
+                "process: {type: wsgi, module: \"app:app\"}", "replicas: 2",
+                "rollout: {maxSurge: 1, maxUnavailable: 0}", "healthCheck: {path: /healthz, periodSeconds: 1}");
+        PythonApps.await(client, NS, "steady", conditionIs("Ready", "True"), 180);
+        List<String> before = PythonApps.pods(client, NS, "steady").stream().map(p -> p.getMetadata().getName())
+                .toList();
+        String ip = client.services().inNamespace(NS).withName("steady").get().getSpec().getClusterIP();
+        get("steady", "/");
+
+        Path dir = Files.createTempDirectory("steady-");
+        Path stop = dir.resolve("stop");
+        // One request after the other until told to stop; each either answers 200 or counts as failed.
+        Process loop = cluster.startOnRealNode("real-node-0", dir.resolve("loop.log"), "sh", "-c", """
+                ok=0; failed=0
+                while [ ! -e %s ]; do
+                  if [ "$(curl -s -o /dev/null -w '%%{http_code}' --max-time 2 http://%s/)" = 200 ]; then
+                    ok=$((ok + 1)); else failed=$((failed + 1)); fi
+                done
+                echo "$ok $failed"
+                """.formatted(stop, ip));
+        try {
+            client.resources(PythonApp.class).inNamespace(NS).withName("steady").patch(
+                    PatchContext.of(PatchType.JSON_MERGE), "{\"spec\": {\"env\": [{\"name\": \"MODE\", \"value\": \"v2\"}]}}");
+            PythonApps.await(client, NS, "steady", app -> conditionIs("Ready", "True").test(app)
+                    && app.getStatus().updateRevision().equals(app.getStatus().currentRevision())
+                    && PythonApps.pods(client, NS, "steady").stream().noneMatch(p -> before.contains(
+                            p.getMetadata().getName())), 180);
+            // The replaced Pods' last seconds fall inside the loop.
+            Thread.sleep(Duration.ofSeconds(2).toMillis());
+        } finally {
+            Files.createFile(stop);
+            assertThat(loop.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        String[] counts = Files.readString(dir.resolve("loop.log")).strip().split("\\s+");
+        int ok = Integer.parseInt(counts[0]);
+        int failed = Integer.parseInt(counts[1]);
+        System.out.printf("[real-node] rolling update under load: %d requests answered, %d failed%n", ok, failed);
+        assertThat(failed).as("requests that failed during the rollout (%d answered)", ok).isZero();
+        assertThat(ok).as("requests sent during the rollout").isGreaterThan(50);
     }
 
     @Test

@@ -111,6 +111,20 @@ public final class ControlPlane implements AutoCloseable {
         return CommandResult.run(line, repo, Map.of("PYFLEET_STATE_DIR", stateDir.toString()));
     }
 
+    /** Starts a command in a real node's network namespace and returns at once; its output goes to {@code log}. */
+    public Process startOnRealNode(String node, Path log, String... command) {
+        List<String> line = Stream.concat(Stream.of("bash", repo.resolve("hack/real-nodes.sh").toString(), "exec",
+                node), Stream.of(command)).toList();
+        ProcessBuilder builder = new ProcessBuilder(line).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("PYFLEET_STATE_DIR", stateDir.toString());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Where this control plane keeps its state (hack/cluster.sh's PYFLEET_STATE_DIR). */
     public Path stateDir() {
         return stateDir;
