@@ -1,12 +1,17 @@
 # Two stages: Maven builds the Quarkus fast-jar; the runtime image holds a JRE and the jar, nothing else.
-FROM maven:3.9-eclipse-temurin-17 AS build
+# Both bases are arguments, for registries of one's own or air-gapped builds:
+#   docker build --build-arg BUILD_IMAGE=<maven with JDK 17> --build-arg RUNTIME_IMAGE=<JRE 17> -t <name> .
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -ntp -q dependency:go-offline || true
 COPY src src
 RUN mvn -B -ntp package -DskipTests
 
-FROM eclipse-temurin:17-jre
+FROM ${RUNTIME_IMAGE}
 ENV LANG=C.UTF-8 JAVA_OPTS_APPEND="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 WORKDIR /deployments
 # Fast-jar layers, least to most often changed, so a code change re-pushes only the last ones.
