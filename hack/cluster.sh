@@ -3,6 +3,7 @@
 # kube-scheduler, a second kube-scheduler whose only profile is pyfleet-scheduler, and KWOK keeping fake nodes alive.
 #
 #   hack/cluster.sh up [--nodes N] [--cpu C] [--memory M] [--pods P] [--gpus G] [--audit] [--real-nodes R]
+#                      [--no-pyfleet-scheduler]
 #   hack/cluster.sh down | status | kubeconfig | env
 #   hack/cluster.sh add-nodes N [--prefix P] [--cpu C] [--memory M] [--pods P] [--gpus G]
 #   hack/cluster.sh restart-scheduler      re-read PYFLEET_SCHEDULER_CONFIG and restart pyfleet-scheduler
@@ -12,6 +13,7 @@
 # `up --audit` also has kube-apiserver log every write (Metadata level) to logs/audit.log in the state directory.
 # `up --real-nodes R` adds R real nodes (kubelet, kube-proxy, containerd: hack/real-nodes.sh) running the images
 # hack/images.sh builds; where the machine cannot host one, it says why in one line and goes on with fake nodes.
+# `up --no-pyfleet-scheduler` leaves pyfleet-scheduler out, for a cluster where the chart runs its own in a Pod.
 #
 # Env: PYFLEET_STATE_DIR        runtime state: certs, data, logs, pids (default /tmp/pyfleet-cluster-$UID)
 #      PYFLEET_CACHE_DIR        where the built binaries are cached (see hack/build-control-plane.sh)
@@ -28,6 +30,7 @@ EXTENDER_URL="${PYFLEET_EXTENDER_URL:-http://127.0.0.1:8080/scheduler}"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler pyfleet-scheduler kwok)
 
 NODES=3 NODE_CPU=8 NODE_MEMORY=32Gi NODE_PODS=110 NODE_GPUS=0 NODE_PREFIX=kwok-node AUDIT=0 REAL_NODES=0
+PYFLEET_SCHEDULER=1
 
 say() { echo "cluster: $*" >&2; }
 fail() { echo "cluster: $*" >&2; exit 1; }
@@ -224,7 +227,7 @@ cmd_up() {
     --cert "$pki/admin.crt" --key "$pki/admin.key"
   write_kubeconfig
 
-  say "starting kube-controller-manager, kube-scheduler, pyfleet-scheduler and kwok"
+  say "starting kube-controller-manager, kube-scheduler$( ((PYFLEET_SCHEDULER)) && echo ", pyfleet-scheduler") and kwok"
   local kcm_port sched_port kwok_port
   kcm_port="$(free_port)" sched_port="$(free_port)" kwok_port="$(free_port)"
   start_component kube-controller-manager "$K8S_BIN/kube-controller-manager" --kubeconfig="$KUBECONFIG_PATH" \
@@ -243,7 +246,7 @@ cmd_up() {
   wait_healthy kube-controller-manager "https://127.0.0.1:$kcm_port/healthz" 60 -k
   wait_healthy kube-scheduler "https://127.0.0.1:$sched_port/healthz" 60 -k
   wait_healthy kwok "http://127.0.0.1:$kwok_port/healthz" 60
-  start_pyfleet_scheduler
+  ((PYFLEET_SCHEDULER)) && start_pyfleet_scheduler
 
   if ((NODES > 0)); then
     say "creating $NODES fake nodes"
@@ -378,6 +381,7 @@ parse_node_flags() {
       --prefix) NODE_PREFIX="$2" ;;
       --audit) AUDIT=1; shift; continue ;;
       --real-nodes) REAL_NODES="$2" ;;
+      --no-pyfleet-scheduler) PYFLEET_SCHEDULER=0; shift; continue ;;
       *) fail "unknown option $1" ;;
     esac
     shift 2
@@ -402,7 +406,7 @@ main() {
     restart-scheduler) cmd_restart_scheduler ;;
     crash) cmd_crash "$@" ;;
     kubectl) load_binaries; kctl "$@" ;;
-    *) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }
 

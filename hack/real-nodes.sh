@@ -116,6 +116,29 @@ host_network_up() {
   start_dns
 }
 
+# In-cluster clients (the chart's operator and scheduler) reach kube-apiserver through the Service default/kubernetes.
+# kube-apiserver listens on loopback only and runs with --endpoint-reconciler-type=none, so its endpoint for Pods is
+# published here: the bridge gateway, whose port 6443 the DNAT rule above forwards to it.
+publish_api_endpoint() {
+  "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" apply --server-side --field-manager=pyfleet-real-nodes \
+    -f - >/dev/null <<EOF || fail "publishing the API server's endpoint failed"
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: kubernetes
+  namespace: default
+  labels:
+    kubernetes.io/service-name: kubernetes
+    endpointslice.kubernetes.io/managed-by: pyfleet-real-nodes
+addressType: IPv4
+endpoints:
+  - addresses: ["$(gateway)"]
+    conditions: {ready: true}
+ports:
+  - {name: https, port: 6443, protocol: TCP}
+EOF
+}
+
 # Cluster DNS for the nodes' Pods, on the bridge address: it answers for cluster.local and refuses everything else,
 # so a Pod's lookup of an outside name goes nowhere.
 start_dns() {
@@ -317,6 +340,7 @@ cmd_up() {
   mkdir -p "$NODES_DIR" "$STATE_DIR/logs"
   take_slot
   host_network_up "$api_port"
+  publish_api_endpoint
   for ((i = 0; i < n; i++)); do node_up "$i"; done
   echo "$n" >"$NODES_DIR/count"
 }
