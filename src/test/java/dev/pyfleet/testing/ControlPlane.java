@@ -36,6 +36,11 @@ public final class ControlPlane implements AutoCloseable {
 
     private ControlPlane(Path stateDir, boolean withKubeVirt, boolean shared, Map<String, String> env,
             String... upOptions) {
+        this(stateDir, true, withKubeVirt, shared, env, upOptions);
+    }
+
+    private ControlPlane(Path stateDir, boolean withPyFleetCrds, boolean withKubeVirt, boolean shared,
+            Map<String, String> env, String... upOptions) {
         repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath().normalize();
         this.stateDir = stateDir;
         this.env = env;
@@ -61,7 +66,9 @@ public final class ControlPlane implements AutoCloseable {
         try (KubernetesClient client = newClient()) {
             version = client.getKubernetesVersion().getGitVersion();
             log("integration tests talk to kube-apiserver " + version + " at " + client.getMasterUrl());
-            installCrds(client, repo.resolve("crds"));
+            if (withPyFleetCrds) {
+                installCrds(client, repo.resolve("crds"));
+            }
             kubeVirtInstalled = withKubeVirt && installKubeVirtCrds(client);
         }
     }
@@ -98,10 +105,25 @@ public final class ControlPlane implements AutoCloseable {
      * the reason, or fails under CI.
      */
     public static ControlPlane withRealNode(String name) {
+        requireRealNodes();
+        return dedicated(name, Map.of(), "--nodes", "0", "--real-nodes", "1");
+    }
+
+    /**
+     * A bare control plane of a test's own with one real node, and nothing of PyFleet: no CRDs, no pyfleet-scheduler
+     * process; for installing PyFleet as a user does. Skipped or failed as {@link #withRealNode(String)}.
+     */
+    public static ControlPlane bareWithRealNode(String name) {
+        requireRealNodes();
+        return new ControlPlane(Path.of(System.getProperty("java.io.tmpdir"), "pyfleet-it-" + name + "-"
+                + ProcessHandle.current().pid()), false, false, false, Map.of(), "--nodes", "0", "--real-nodes", "1",
+                "--no-pyfleet-scheduler");
+    }
+
+    private static void requireRealNodes() {
         CommandResult check = CommandResult.run(List.of("bash", repoPath("hack/real-nodes.sh").toString(), "check"),
                 repoPath(""), Map.of());
         Inputs.require(check.exitCode() == 0, "this machine cannot host a real node: " + check.output().strip());
-        return dedicated(name, Map.of(), "--nodes", "0", "--real-nodes", "1");
     }
 
     /** Runs a command in the network namespace of one of this control plane's real nodes, e.g. a curl to a Service. */
@@ -122,6 +144,32 @@ public final class ControlPlane implements AutoCloseable {
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Imports the chart's images that {@code hack/images.sh chart} built (by archive name, e.g. "operator") into every
+     * real node of this control plane.
+     */
+    public void importImages(List<String> chartImages) {
+        // Where hack/images.sh caches them: ${PYFLEET_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pyfleet}/images.
+        String cache = System.getenv("PYFLEET_CACHE_DIR");
+        if (cache == null || cache.isEmpty()) {
+            String xdg = System.getenv().getOrDefault("XDG_CACHE_HOME", "");
+            cache = (xdg.isEmpty() ? System.getProperty("user.home") + "/.cache" : xdg) + "/pyfleet";
+        }
+        Path dir = Path.of(cache, "images", "chart");
+        List<String> line = Stream.concat(Stream.of("bash", repo.resolve("hack/real-nodes.sh").toString(), "import"),
+                chartImages.stream().map(name -> dir.resolve(name + ".tar").toString())).toList();
+        for (String name : chartImages) {
+            if (!Files.isRegularFile(dir.resolve(name + ".tar"))) {
+                throw new IllegalStateException("no image archive " + dir.resolve(name + ".tar")
+                        + "; hack/images.sh chart builds it");
+            }
+        }
+        CommandResult imported = CommandResult.run(line, repo, Map.of("PYFLEET_STATE_DIR", stateDir.toString()));
+        if (imported.exitCode() != 0) {
+            throw new IllegalStateException("importing " + chartImages + " failed:\n" + imported.output());
         }
     }
 
