@@ -40,6 +40,9 @@ class PythonAppValidationIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             image missing                 | image: ghcr.io/acme/shop:1.0.0 |                                         | spec.image: Required value
+            image with a line break       | image: ghcr.io/acme/shop:1.0.0 | image: "ghcr.io/acme/shop:1.0.0\\nExecStartPre=+/bin/sh -c id" | spec.image: Invalid value
+            image with a space            | image: ghcr.io/acme/shop:1.0.0 | image: "ghcr.io/acme/shop 1.0.0"        | spec.image: Invalid value
+            image with upper-case path    | image: ghcr.io/acme/shop:1.0.0 | image: ghcr.io/Acme/Shop:1.0.0          | spec.image: Invalid value
             wsgi without module           | module: "shop.wsgi:application" | module: null                           | process.module is required when process.type is wsgi or asgi
             command with a module         | type: wsgi                     | type: command, command: [python]        | process.module is only used by wsgi and asgi
             command without command       | type: wsgi, module: "shop.wsgi:application" | type: command              | process.command is required when process.type is command

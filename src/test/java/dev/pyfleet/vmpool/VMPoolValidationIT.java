@@ -43,6 +43,7 @@ class VMPoolValidationIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             no image                      | image: quay.io/containerdisks/debian:12 | ~                    | spec.vm.image: Required value
+            image with a line break       | image: quay.io/containerdisks/debian:12 | image: "quay.io/containerdisks/debian:12\\nx" | spec.vm.image: Invalid value
             no memory                     | memory: 2Gi                | ~                                 | spec.vm.memory: Required value
             no python                     | python: {version: "3.12", packages: ["gunicorn==23.0.0"]} | ~ | spec.vm.python: Required value
             zero vCPUs                    | cpu: 2                     | cpu: 0                            | spec.vm.cpu: Invalid value

@@ -53,7 +53,7 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
         + ".compareTo(quantity(string(self.resources.limits['memory']))) <= 0",
         message = "resources.requests.memory must not be more than resources.limits.memory", fieldPath = ".resources")
 public record PythonAppSpec(
-        @Required @Size(min = 1, max = 512)
+        @Required @Size(min = 1, max = 512) @Pattern(ImageReference.PATTERN)
         @JsonPropertyDescription("Container image holding the app and its dependencies, e.g. ghcr.io/acme/shop:1.4.2.")
         String image,
 

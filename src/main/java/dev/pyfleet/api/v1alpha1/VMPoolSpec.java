@@ -58,7 +58,7 @@ public record VMPoolSpec(
             @JsonPropertyDescription("Guest memory, e.g. 4Gi.")
             String memory,
 
-            @Required @Size(min = 1, max = 512)
+            @Required @Size(min = 1, max = 512) @Pattern(ImageReference.PATTERN)
             @JsonPropertyDescription("containerDisk image with the guest OS, e.g. quay.io/containerdisks/debian:12.")
             String image,
 
