@@ -29,6 +29,7 @@ public final class CloudInitUserData {
 
     static final String UV_VERSION = "0.9.5";
     static final String VENV = "/opt/pyfleet/venv";
+    static final String HOMES = "/var/lib/pyfleet";
     private static final List<String> MERGED_LISTS = List.of("packages", "write_files", "runcmd", "bootcmd");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -43,6 +44,27 @@ public final class CloudInitUserData {
         return "pyfleet-" + app.getMetadata().getName() + ".service";
     }
 
+    /**
+     * The app's own user on the VM: {@code pf-<app>}, or for a name too long for a Linux user name (32 characters)
+     * its first 20 characters and a hash of the whole name, e.g. {@code pf-a-very-long-app-name-1a2b3c4d}.
+     */
+    static String userName(PythonApp app) {
+        String name = app.getMetadata().getName();
+        if (name.length() <= 29) {
+            return "pf-" + name;
+        }
+        String hash = Integer.toHexString(name.hashCode() | 0x10000000);
+        return "pf-" + name.substring(0, 20) + "-" + hash;
+    }
+
+    static String home(PythonApp app) {
+        return HOMES + "/" + app.getMetadata().getName();
+    }
+
+    static String environmentPath(PythonApp app) {
+        return "/etc/pyfleet/" + app.getMetadata().getName() + ".env";
+    }
+
     public static String render(VMPoolSpec.VMTemplate vm, List<PythonApp> apps) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("package_update", true);
@@ -50,10 +72,20 @@ public final class CloudInitUserData {
         List<Map<String, Object>> files = new ArrayList<>();
         files.add(file("/opt/pyfleet/install-python.sh", "0755", installScript(vm.python())));
         List<Object> runcmd = new ArrayList<>();
-        runcmd.add(List.of("useradd", "--system", "--create-home", "--home-dir", "/var/lib/pyfleet", "pyfleet"));
+        runcmd.add(List.of("mkdir", "-p", HOMES));
+        // One user per app: apps sharing a VM cannot read each other's files, environment or process memory.
+        for (PythonApp app : apps) {
+            runcmd.add(List.of("useradd", "--system", "--create-home", "--home-dir", home(app), "--shell",
+                    "/usr/sbin/nologin", userName(app)));
+        }
         runcmd.add(List.of("/opt/pyfleet/install-python.sh"));
         for (PythonApp app : apps) {
             files.add(file("/etc/systemd/system/" + unitName(app), "0644", unit(app, vm)));
+            String environment = environmentFile(app);
+            if (!environment.isEmpty()) {
+                // Read by systemd (as root) before it drops to the app's user; nobody else may read the values.
+                files.add(file(environmentPath(app), "0600", environment));
+            }
         }
         runcmd.add(List.of("systemctl", "daemon-reload"));
         for (PythonApp app : apps) {
@@ -102,25 +134,44 @@ public final class CloudInitUserData {
         }
         StringBuilder unit = new StringBuilder();
         unit.append("[Unit]\n")
-                .append("Description=PyFleet app ").append(app.getMetadata().getNamespace()).append('/')
-                .append(app.getMetadata().getName()).append(" (").append(app.getSpec().image()).append(")\n")
+                .append("Description=").append(oneLine("PyFleet app " + app.getMetadata().getNamespace() + "/"
+                        + app.getMetadata().getName() + " (" + app.getSpec().image() + ")")).append('\n')
                 .append("After=network-online.target\nWants=network-online.target\n\n")
-                .append("[Service]\nUser=pyfleet\nWorkingDirectory=/var/lib/pyfleet\n")
+                .append("[Service]\nUser=").append(userName(app)).append('\n')
+                .append("WorkingDirectory=").append(home(app)).append('\n')
                 .append(environment("PORT", String.valueOf(port)))
                 .append(environment("PYTHONUNBUFFERED", "1"))
                 .append(environment("WEB_CONCURRENCY", String.valueOf(workers)))
                 .append(environment("PATH", VENV + "/bin:/usr/local/bin:/usr/bin:/bin"));
-        if (app.getSpec().env() != null) {
-            for (EnvVar env : app.getSpec().env()) {
-                if (env.getValue() != null) {
-                    unit.append(environment(env.getName(), env.getValue()));
-                }
-            }
+        if (!environmentFile(app).isEmpty()) {
+            unit.append("EnvironmentFile=").append(environmentPath(app)).append('\n');
         }
         unit.append("ExecStart=").append(String.join(" ", command.stream().map(CloudInitUserData::quoteArg)
                 .toList())).append('\n')
                 .append("Restart=always\nRestartSec=2\n\n[Install]\nWantedBy=multi-user.target\n");
         return unit.toString();
+    }
+
+    /**
+     * The app's literal env values, one {@code NAME="value"} per line: systemd reads a double-quoted value with the
+     * shell's backslash rules, so \\, ", $ and ` are escaped and a value may span lines as written.
+     */
+    static String environmentFile(PythonApp app) {
+        StringBuilder file = new StringBuilder();
+        if (app.getSpec().env() != null) {
+            for (EnvVar env : app.getSpec().env()) {
+                if (env.getValue() != null) {
+                    file.append(env.getName()).append("=\"").append(env.getValue().replace("\\", "\\\\")
+                            .replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`")).append("\"\n");
+                }
+            }
+        }
+        return file.toString();
+    }
+
+    /** Text for a single-line unit setting: control characters become spaces, % (a specifier) is doubled. */
+    private static String oneLine(String text) {
+        return text.replaceAll("\\p{Cntrl}", " ").replace("%", "%%");
     }
 
     /** systemd quoting: double quotes around the assignment, with \, " and the % specifier escaped. */

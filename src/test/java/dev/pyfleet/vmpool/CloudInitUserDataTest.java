@@ -53,14 +53,54 @@ class CloudInitUserDataTest {
         assertThat(units.get("/etc/systemd/system/pyfleet-shop.service"))
                 .contains("ExecStart=/opt/pyfleet/venv/bin/gunicorn --bind 0.0.0.0:8080 --workers 5")
                 .contains("Environment=\"PORT=8080\"")
-                .contains("Environment=\"GREETING=50%% \\\"off\\\"\"")
-                .contains("User=pyfleet");
+                .contains("User=pf-shop\n", "WorkingDirectory=/var/lib/pyfleet/shop\n",
+                        "EnvironmentFile=/etc/pyfleet/shop.env\n")
+                .doesNotContain("GREETING");
         assertThat(units.get("/etc/systemd/system/pyfleet-api.service"))
                 .contains("ExecStart=/opt/pyfleet/venv/bin/uvicorn api.main:app --host 0.0.0.0 --port 8000 "
                         + "--workers 2");
         assertThat(config.get("runcmd").toString())
                 .contains("[systemctl, enable, --now, pyfleet-shop.service]")
                 .contains("[systemctl, enable, --now, pyfleet-api.service]");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachAppRunsAsItsOwnUserWithItsEnvValuesInAFileOnlyRootReads() throws Exception {
+        Map<String, Object> config = parse(CloudInitUserData.render(VM, TWO_APPS));
+        var files = (List<Map<String, Object>>) config.get("write_files");
+        assertThat(files).filteredOn(f -> f.get("path").equals("/etc/pyfleet/shop.env")).singleElement()
+                .satisfies(f -> {
+                    assertThat(f).containsEntry("permissions", "0600");
+                    // Double-quoted as systemd reads it: \, ", $ and ` escaped; % is no specifier there.
+                    assertThat(f.get("content")).isEqualTo("GREETING=\"50% \\\"off\\\"\"\n");
+                });
+        assertThat(config.get("runcmd").toString())
+                .contains("[useradd, --system, --create-home, --home-dir, /var/lib/pyfleet/shop, --shell, "
+                        + "/usr/sbin/nologin, pf-shop]")
+                .contains("[useradd, --system, --create-home, --home-dir, /var/lib/pyfleet/api, --shell, "
+                        + "/usr/sbin/nologin, pf-api]");
+    }
+
+    @Test
+    void aLongAppNameGetsAUserNameLinuxAccepts() {
+        PythonApp longName = PoolFixtures.app("a-very-long-app-name-for-a-user", "{type: wsgi, module: \"m:app\"}",
+                8080);
+        PythonApp other = PoolFixtures.app("a-very-long-app-name-for-a-usr2", "{type: wsgi, module: \"m:app\"}",
+                8080);
+        assertThat(CloudInitUserData.userName(longName)).hasSize(32).startsWith("pf-a-very-long-app-name-")
+                .matches("[a-z][-a-z0-9_]*").isNotEqualTo(CloudInitUserData.userName(other));
+        assertThat(CloudInitUserData.userName(PoolFixtures.app("a".repeat(29), "{type: wsgi, module: \"m:app\"}",
+                8080))).isEqualTo("pf-" + "a".repeat(29));
+    }
+
+    @Test
+    void anImageWithALineBreakCannotAddUnitSettings() throws Exception {
+        PythonApp hostile = PoolFixtures.app("shop", "{type: wsgi, module: \"shop.wsgi:application\"}", 8080,
+                "shop:1\nExecStartPre=+/bin/sh -c id 100%");
+        String unit = CloudInitUserData.unit(hostile, VM);
+        assertThat(unit).contains("Description=PyFleet app ").contains("(shop:1 ExecStartPre=+/bin/sh -c id 100%%)")
+                .doesNotContain("\nExecStartPre");
     }
 
     @Test
