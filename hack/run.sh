@@ -7,6 +7,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CLUSTER="$REPO/hack/cluster.sh"
 HTTP_PORT="${PYFLEET_HTTP_PORT:-8080}"
+MANAGEMENT_PORT="${PYFLEET_MANAGEMENT_PORT:-9000}"
 
 # pyfleet-scheduler calls the operator's extender; until the operator listens, ignorable lets it schedule alone.
 export PYFLEET_SCHEDULER_CONFIG="${PYFLEET_SCHEDULER_CONFIG:-$REPO/hack/pyfleet-scheduler-extender.yaml}"
@@ -52,8 +53,8 @@ fi)
     kubectl patch pythonapp/hello-wsgi --type=merge -p '{"spec":{"image":"ghcr.io/pyfleet/examples/hello-wsgi:1.1.0"}}'
                                             # any change to the Pod template rolls the Pods
     kubectl describe pythonapp/hello-asgi   # conditions and Events
-    curl -s localhost:$HTTP_PORT/q/health/ready   # the operator's readiness
-    curl -s localhost:$HTTP_PORT/q/metrics | head # Prometheus metrics
+    curl -s localhost:$MANAGEMENT_PORT/q/health/ready   # the operator's readiness
+    curl -s localhost:$MANAGEMENT_PORT/q/metrics | head # Prometheus metrics
     hack/cluster.sh status                  # what runs, and where its logs are
 
   Ctrl-C stops the operator and the control plane.
@@ -61,7 +62,7 @@ fi)
 EOM
 
 # In the background so that a signal to this script reaches the operator too, whatever started the script.
-java -Dkubeconfig="$KUBECONFIG_PATH" -Dquarkus.http.port="$HTTP_PORT" -jar "$REPO/target/quarkus-app/quarkus-run.jar" &
+java -Dkubeconfig="$KUBECONFIG_PATH" -Dquarkus.http.port="$HTTP_PORT" -Dquarkus.management.port="$MANAGEMENT_PORT" -jar "$REPO/target/quarkus-app/quarkus-run.jar" &
 operator=$!
 trap 'kill -TERM "$operator" 2>/dev/null; wait "$operator"; exit 130' INT TERM
 wait "$operator"

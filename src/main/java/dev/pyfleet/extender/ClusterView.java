@@ -114,12 +114,21 @@ public class ClusterView implements NodeSource {
         return snapshots;
     }
 
-    /** Counts the pod on the node until the pod is seen bound (anywhere) or {@link #ASSUME_FOR} passes. */
+    /**
+     * Counts the pod on the node until the pod is seen bound (anywhere) or {@link #ASSUME_FOR} passes; only a pod
+     * this view's informer holds, PyFleet's, still pending and not going away, with the uid given, and at its size
+     * as the informer has it. Whoever can reach the extender may send any pod: a made-up one changes nothing here,
+     * and there are never more assumed pods than pending PyFleet pods.
+     */
     @Override
     public void assume(String podUid, PodRequest pod, String node) {
-        if (podUid != null) {
-            assumed.put(podUid, new Assumed(node, pod, clock.instant().plus(ASSUME_FOR)));
+        Pod known = pods == null ? null : pods.getIndexer().getByKey(pod.namespace() + "/" + pod.name());
+        if (podUid == null || known == null || !podUid.equals(known.getMetadata().getUid())
+                || known.getSpec().getNodeName() != null || known.getMetadata().getDeletionTimestamp() != null
+                || !PodRequests.isPyFleets(known) || nodes.getIndexer().getByKey(node) == null) {
+            return;
         }
+        assumed.put(podUid, new Assumed(node, PodRequests.of(known), clock.instant().plus(ASSUME_FOR)));
     }
 
     private NodeSnapshot snapshot(Node node, List<Assumed> assumedHere) {

@@ -82,14 +82,39 @@ public final class PodRequests {
             cpu += milli(spec.getOverhead().get("cpu"));
             memory += bytes(spec.getOverhead().get("memory"));
         }
-        Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
-        if (annotations.containsKey(GUEST_CPU)) {
-            cpu = Math.max(cpu, milli(new Quantity(annotations.get(GUEST_CPU))));
-        }
-        if (annotations.containsKey(GUEST_MEMORY)) {
-            memory = Math.max(memory, bytes(new Quantity(annotations.get(GUEST_MEMORY))));
+        if (isLauncherOfAPoolVm(pod)) {
+            Map<String, String> annotations = pod.getMetadata().getAnnotations();
+            cpu = Math.max(cpu, guestSize(annotations.get(GUEST_CPU), PodRequests::milli));
+            memory = Math.max(memory, guestSize(annotations.get(GUEST_MEMORY), PodRequests::bytes));
         }
         return new Resources(cpu, memory, 1, gpus);
+    }
+
+    /**
+     * A launcher pod of one of PyFleet's pool VMs: labelled as PyFleet's, with guest sizes, and controlled by a
+     * VirtualMachineInstance (as KubeVirt creates them; a Pod naming an owner that does not exist is removed by the
+     * garbage collector). Guest sizes on any other pod are not read, so nobody can make a node look full with them.
+     */
+    static boolean isLauncherOfAPoolVm(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        return labels != null && annotations != null && "pyfleet".equals(labels.get(MANAGED_BY))
+                && labels.containsKey(POOL) && pod.getMetadata().getOwnerReferences() != null
+                && pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
+                        && "VirtualMachineInstance".equals(o.getKind()) && o.getApiVersion() != null
+                        && o.getApiVersion().startsWith("kubevirt.io/"));
+    }
+
+    /** A guest size annotation, or 0 where it is missing or is no quantity that fits (never an error). */
+    static long guestSize(String value, java.util.function.ToLongFunction<Quantity> unit) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, unit.applyAsLong(new Quantity(value)));
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static Quantity request(Container container, String resource) {

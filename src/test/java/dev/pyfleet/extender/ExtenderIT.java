@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.pyfleet.kubevirt.VirtualMachineInstance;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PlacementEngine;
 import dev.pyfleet.placement.PodRequest;
@@ -28,9 +29,11 @@ import dev.pyfleet.placement.Resources;
 import dev.pyfleet.placement.Strategy;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.FakeNodes;
+import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -59,6 +62,8 @@ class ExtenderIT {
         operator = new OperatorProcess(cluster.kubeconfig(), port);
         operator.awaitReady(Duration.ofSeconds(60));
         client = cluster.newClient();
+        // Launcher pods are controlled by VirtualMachineInstances; the extender reads guest sizes only from those.
+        Inputs.require(cluster.installKubeVirt(), "KubeVirt's CRDs are not at " + ControlPlane.kubeVirtFixtures());
     }
 
     @AfterAll
@@ -217,7 +222,7 @@ class ExtenderIT {
         app("metered", "Spread", 4, "100m", "Spread, maxPerNode: 1");
         awaitBound("metered", 3);
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + operator.port() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                + operator.managementPort() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("pyfleet_extender_request_seconds_count{verb=\"filter\"")
                 .contains("pyfleet_extender_request_seconds_count{verb=\"prioritize\"")
                 .contains("pyfleet_extender_decisions_total{outcome=\"placed\",strategy=\"Spread\"")
@@ -237,13 +242,23 @@ class ExtenderIT {
                         .mapToLong(Long::longValue).sum() == 2);
     }
 
-    /** A VM's launcher pod as KubeVirt makes it: a small request of its own, the guest's size in annotations. */
-    private static io.fabric8.kubernetes.api.model.Pod launcherPod(String vm, String vmPool, String nodes) {
+    /**
+     * A VM's launcher pod as KubeVirt makes it: a small request of its own, the guest's size in annotations,
+     * controlled by its VirtualMachineInstance (created here).
+     */
+    private io.fabric8.kubernetes.api.model.Pod launcherPod(String vm, String vmPool, String nodes) {
+        VirtualMachineInstance instance = new VirtualMachineInstance();
+        instance.setMetadata(new ObjectMetaBuilder().withName(vm).withNamespace(namespace.name()).build());
+        instance.setSpec(Map.of("domain", Map.of("devices", Map.of())));
+        String uid = client.resources(VirtualMachineInstance.class).inNamespace(namespace.name()).resource(instance)
+                .create().getMetadata().getUid();
         return new PodBuilder()
                 .withNewMetadata().withName("virt-launcher-" + vm)
                 .addToLabels("app.kubernetes.io/managed-by", "pyfleet").addToLabels("pyfleet.dev/pool", vmPool)
                 .addToAnnotations("pyfleet.dev/guest-cpu", "1").addToAnnotations("pyfleet.dev/guest-memory", "1Gi")
-                .addToAnnotations("pyfleet.dev/placement-strategy", "BinPack").endMetadata()
+                .addToAnnotations("pyfleet.dev/placement-strategy", "BinPack")
+                .addNewOwnerReference().withApiVersion("kubevirt.io/v1").withKind("VirtualMachineInstance")
+                .withName(vm).withUid(uid).withController(true).endOwnerReference().endMetadata()
                 .withNewSpec().withSchedulerName("pyfleet-scheduler")
                 .withNodeSelector(Map.of("pyfleet.dev/test-pool", nodes)).addNewContainer().withName("compute")
                 .withImage("quay.io/kubevirt/virt-launcher:v1.6.0").withNewResources()

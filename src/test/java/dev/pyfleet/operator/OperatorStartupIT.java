@@ -17,22 +17,31 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 @WithTestResource(ControlPlaneResource.class)
 class OperatorStartupIT {
 
+    /** Health and metrics are served on the management interface, not beside the extender. */
+    final String management = ControlPlaneResource.managementUrl();
+
     @Test
     void livenessIsUp() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void readinessReportsTheConnectedApiServer() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(management + "q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("kubernetes-api-server"))
                 .body("checks.find { it.name == 'kubernetes-api-server' }.data.version", startsWith("v1.34."));
     }
 
     @Test
+    void healthAndMetricsAreNotServedBesideTheExtender() {
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
+    }
+
+    @Test
     void prometheusMetricsAreServed() {
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(management + "q/metrics").then().statusCode(200)
                 .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
     }
 }

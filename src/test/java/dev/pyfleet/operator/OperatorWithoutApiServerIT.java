@@ -36,7 +36,7 @@ class OperatorWithoutApiServerIT {
         String java = ProcessHandle.current().info().command().orElse("java");
 
         CommandResult result = CommandResult.run(List.of(java, "-Dkubeconfig=" + kubeconfig,
-                "-Dpyfleet.api-server.startup-timeout=2s", "-Dquarkus.http.port=0",
+                "-Dpyfleet.api-server.startup-timeout=2s", "-Dquarkus.http.port=0", "-Dquarkus.management.port=0",
                 "-jar", repo.resolve("target/quarkus-app/quarkus-run.jar").toString()), repo, Map.of());
 
         assertThat(result.exitCode()).as(result.output()).isEqualTo(OperatorLifecycle.EXIT_API_SERVER_UNREACHABLE);

@@ -214,7 +214,7 @@ class FleetScaleBench {
         }
         Thread.sleep(1000);
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + operator.port() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                + operator.managementPort() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         double heap = metrics.lines()
                 .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

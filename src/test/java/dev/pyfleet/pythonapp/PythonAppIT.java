@@ -270,8 +270,8 @@ class PythonAppIT {
         PythonApps.create(client, ns(), SHOP);
         PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
 
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract()
-                .asString();
+        String metrics = io.restassured.RestAssured.given().get(ControlPlaneResource.managementUrl() + "q/metrics")
+                .then().statusCode(200).extract().asString();
         assertThat(gauge(metrics, "pyfleet_resources{condition=\"Ready\",kind=\"PythonApp\",status=\"True\"}"))
                 .isGreaterThanOrEqualTo(1);
         assertThat(gauge(metrics, "pyfleet_replicas_ready{kind=\"PythonApp\"}")).isGreaterThanOrEqualTo(3);

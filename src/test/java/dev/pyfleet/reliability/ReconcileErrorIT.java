@@ -63,7 +63,7 @@ class ReconcileErrorIT {
                     .filteredOn(e -> "ReconcileError".equals(e.getReason())).hasSize(1);
             // Each retry still counts in the SDK's metrics, which the README points at.
             String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + operator.port() + "/q/metrics")).build(),
+                    java.net.URI.create("http://127.0.0.1:" + operator.managementPort() + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics.lines().filter(l -> l.startsWith("operator_sdk_reconciliations_failed_total"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())

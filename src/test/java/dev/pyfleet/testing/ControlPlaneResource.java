@@ -4,12 +4,28 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Boots the operator under test against the real control plane by handing it the control plane's kubeconfig. */
+/**
+ * Boots the operator under test against the real control plane by handing it the control plane's kubeconfig, and
+ * gives its management interface (health, metrics) a free port of its own, so that two runs on one machine never
+ * share one.
+ */
 public class ControlPlaneResource implements QuarkusTestResourceLifecycleManager {
+
+    private static volatile int managementPort;
 
     @Override
     public Map<String, String> start() {
-        return Map.of("kubeconfig", ControlPlane.get().kubeconfig().toString());
+        managementPort = OperatorProcess.freePort();
+        return Map.of("kubeconfig", ControlPlane.get().kubeconfig().toString(),
+                "quarkus.management.port", String.valueOf(managementPort));
+    }
+
+    /** Where the operator under test serves /q/health and /q/metrics, e.g. {@code http://127.0.0.1:41234/}. */
+    public static String managementUrl() {
+        if (managementPort == 0) {
+            throw new IllegalStateException("the operator under test has not been started");
+        }
+        return "http://127.0.0.1:" + managementPort + "/";
     }
 
     @Override

@@ -44,13 +44,21 @@ public final class FakeVirtController {
         // KubeVirt's VMI CRD has no status subresource: the status is written with the object.
         vmi.setStatus(new VirtualMachineInstance.Status("Running", node));
         var instances = client.resources(VirtualMachineInstance.class).inNamespace(namespace);
-        if (instances.withName(name).get() == null) {
-            instances.resource(vmi).create();
+        VirtualMachineInstance instance = instances.withName(name).get();
+        if (instance == null) {
+            instance = instances.resource(vmi).create();
         }
         if (client.pods().inNamespace(namespace).withName("virt-launcher-" + name).get() == null) {
+            var template = vm.getSpec().template().metadata();
+            // As KubeVirt makes it: the template's labels and annotations, controlled by the instance.
             client.pods().inNamespace(namespace).resource(new PodBuilder()
                     .withNewMetadata().withName("virt-launcher-" + name)
-                    .withLabels(new HashMap<>(vm.getSpec().template().metadata().getLabels())).endMetadata()
+                    .withLabels(new HashMap<>(template.getLabels()))
+                    .withAnnotations(template.getAnnotations() == null ? Map.of()
+                            : new HashMap<>(template.getAnnotations()))
+                    .addNewOwnerReference().withApiVersion("kubevirt.io/v1").withKind("VirtualMachineInstance")
+                    .withName(name).withUid(instance.getMetadata().getUid()).withController(true)
+                    .withBlockOwnerDeletion(true).endOwnerReference().endMetadata()
                     .withNewSpec().withNodeName(node).addNewContainer().withName("compute")
                     .withImage("quay.io/kubevirt/virt-launcher:v1.6.0").endContainer().endSpec().build()).create();
         }

@@ -14,6 +14,7 @@ public final class OperatorProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final int managementPort;
 
     public OperatorProcess(Path kubeconfig) {
         this(kubeconfig, freePort());
@@ -27,11 +28,13 @@ public final class OperatorProcess implements AutoCloseable {
     public OperatorProcess(Path kubeconfig, int port, List<String> systemProperties) {
         Path repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath();
         this.port = port;
+        this.managementPort = freePort();
         try {
             log = Files.createTempFile("pyfleet-operator-", ".log");
             List<String> command = new java.util.ArrayList<>(List.of(
                     ProcessHandle.current().info().command().orElse("java"),
-                    "-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=" + port));
+                    "-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.management.port=" + managementPort));
             command.addAll(systemProperties);
             command.addAll(List.of("-jar", repo.resolve("target/quarkus-app/quarkus-run.jar").toString()));
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -67,7 +70,7 @@ public final class OperatorProcess implements AutoCloseable {
             }
             try {
                 var response = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        java.net.URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready")).build(),
                         java.net.http.HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -92,8 +95,14 @@ public final class OperatorProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The extender's port. */
     public int port() {
         return port;
+    }
+
+    /** Health and metrics: /q/health/..., /q/metrics. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public String log() {
