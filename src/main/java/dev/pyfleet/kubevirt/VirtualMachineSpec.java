@@ -97,6 +97,14 @@ public record VirtualMachineSpec(String runStrategy, Template template,
     public record ContainerDisk(String image) {
     }
 
-    public record CloudInitNoCloud(String userData) {
+    /**
+     * User-data inline ({@code userData}, at most 2,048 bytes under KubeVirt's admission) or in a Secret's
+     * {@code userdata} key ({@code secretRef}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CloudInitNoCloud(String userData, SecretRef secretRef) {
+    }
+
+    public record SecretRef(String name) {
     }
 }

@@ -19,18 +19,36 @@ final class PodWriter {
         this.pods = pods;
     }
 
-    /** Creates the Pod unless one of that name exists; the informer sees it at once, so no reconcile re-creates it. */
-    boolean create(Pod pod) {
+    /** What became of a create. */
+    enum Created {
+        /** Created now; the informer sees it at once, so no reconcile re-creates it. */
+        CREATED,
+        /** It exists already and is this app's (the cache had not seen it yet). */
+        OURS,
+        /** A Pod of that name exists that this app does not control: the name is taken by someone else. */
+        TAKEN
+    }
+
+    /** Creates the Pod unless one of that name exists, and says whose the existing one is. */
+    Created create(Pod pod) {
+        String namespace = pod.getMetadata().getNamespace();
         try {
-            Pod created = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+            Pod created = client.pods().inNamespace(namespace).resource(pod).create();
             pods.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-            return true;
+            return Created.CREATED;
         } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                return false;
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
             }
-            throw e;
+            Pod existing = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
+            return existing == null || controller(existing).equals(controller(pod)) ? Created.OURS : Created.TAKEN;
         }
+    }
+
+    /** The uid of the object's controller, or "" when nothing controls it. */
+    private static String controller(Pod pod) {
+        return pod.getMetadata().getOwnerReferences() == null ? "" : pod.getMetadata().getOwnerReferences().stream()
+                .filter(o -> Boolean.TRUE.equals(o.getController())).map(o -> o.getUid()).findFirst().orElse("");
     }
 
     void delete(String namespace, String name) {

@@ -58,6 +58,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
 
     static final String DEPENDS_ON_INDEX = "pyfleet.dev/depends-on";
     static final String POOL_INDEX = "pyfleet.dev/pool";
+    static final int TAKEN_NAMES_PER_RECONCILE = 16;
 
     private final OperatorSettings settings;
     private final EventRecorder events;
@@ -161,16 +162,28 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         return control;
     }
 
-    /** Creates the planned Pods at the lowest free ordinals of the revision, then deletes the planned ones. */
+    /**
+     * Creates the planned Pods at the lowest free ordinals of the revision, then deletes the planned ones. A name
+     * held by a Pod this app does not control is passed over (with a Warning), so such a Pod never stands in for a
+     * replica; at most {@link #TAKEN_NAMES_PER_RECONCILE} are passed over in one go.
+     */
     private void apply(PythonApp app, AppPodTemplate template, RolloutPlan plan, List<PodState> pods,
             KubernetesClient client) {
         String namespace = app.getMetadata().getNamespace();
         PodWriter writer = new PodWriter(client, podSource);
         Set<String> taken = pods.stream().map(PodState::name).collect(Collectors.toCollection(HashSet::new));
         int created = 0;
-        for (int ordinal = 0; created < plan.create(); ordinal++) {
-            if (taken.add(AppPodTemplate.podName(app.getMetadata().getName(), template.revision(), ordinal))) {
-                writer.create(template.pod(ordinal));
+        int passedOver = 0;
+        for (int ordinal = 0; created < plan.create() && passedOver < TAKEN_NAMES_PER_RECONCILE; ordinal++) {
+            String name = AppPodTemplate.podName(app.getMetadata().getName(), template.revision(), ordinal);
+            if (!taken.add(name)) {
+                continue;
+            }
+            if (writer.create(template.pod(ordinal)) == PodWriter.Created.TAKEN) {
+                events.warning(app, "PodNameTaken", "a Pod named " + name + " exists and is not this app's; "
+                        + "using the next name");
+                passedOver++;
+            } else {
                 created++;
             }
         }

@@ -3,6 +3,7 @@ package dev.pyfleet.vmpool;
 import java.net.HttpURLConnection;
 
 import dev.pyfleet.kubevirt.VirtualMachine;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -22,17 +23,46 @@ final class KubeVirtApi {
                 .get() != null;
     }
 
-    /** Creates the VM unless one of that name exists (a stale cache, or its predecessor still going away). */
-    void create(VirtualMachine vm, InformerEventSource<VirtualMachine, ?> cache) {
+    /**
+     * Creates the VM unless one of that name exists (a stale cache, or its predecessor still going away); false when
+     * the existing one is not controlled by the VM's pool, i.e. the name is taken by someone else.
+     */
+    boolean create(VirtualMachine vm, InformerEventSource<VirtualMachine, ?> cache) {
+        var vms = client.resources(VirtualMachine.class).inNamespace(vm.getMetadata().getNamespace());
         try {
-            VirtualMachine created = client.resources(VirtualMachine.class)
-                    .inNamespace(vm.getMetadata().getNamespace()).resource(vm).create();
+            VirtualMachine created = vms.resource(vm).create();
             cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            VirtualMachine existing = vms.withName(vm.getMetadata().getName()).get();
+            return existing == null || controller(existing).equals(controller(vm));
+        }
+    }
+
+    private static String controller(VirtualMachine vm) {
+        return vm.getMetadata().getOwnerReferences() == null ? "" : vm.getMetadata().getOwnerReferences().stream()
+                .filter(o -> Boolean.TRUE.equals(o.getController())).map(o -> o.getUid()).findFirst().orElse("");
+    }
+
+    /**
+     * Creates a VM user-data Secret unless it exists. Its name is its content's hash, so one that exists holds that
+     * content (it cannot be changed: immutable); the operator never reads Secrets.
+     */
+    void createUserData(Secret secret) {
+        try {
+            client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
             }
         }
+    }
+
+    void deleteSecret(String namespace, String name) {
+        client.secrets().inNamespace(namespace).withName(name).delete();
     }
 
     void delete(String namespace, String name) {

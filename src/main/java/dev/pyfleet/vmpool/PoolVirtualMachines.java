@@ -14,15 +14,19 @@ import dev.pyfleet.kubevirt.VirtualMachineSpec;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.ContainerDisk;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.CloudInitNoCloud;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.Disk;
+import dev.pyfleet.kubevirt.VirtualMachineSpec.SecretRef;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.Volume;
 import dev.pyfleet.pythonapp.AppLabels;
 import dev.pyfleet.status.TemplateRevision;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 
 /**
- * The VirtualMachines of a pool, built from the pool and the apps on it (no API calls). The revision hashes the VM
- * spec, cloud-init included, so a change to the pool or to any app on it rolls the pool.
+ * The VirtualMachines of a pool, built from the pool and the apps on it (no API calls), and the Secret with their
+ * cloud-init. The revision hashes the VM spec, which names that Secret by its content, so a change to the pool or
+ * to any app on it rolls the pool.
  */
 public final class PoolVirtualMachines {
 
@@ -31,21 +35,65 @@ public final class PoolVirtualMachines {
     public static final String GUEST_MEMORY_ANNOTATION = "pyfleet.dev/guest-memory";
     public static final String REVISION = AppLabels.REVISION;
 
+    /** The key of the user-data in its Secret, as KubeVirt reads it. */
+    public static final String USER_DATA_KEY = "userdata";
+
     private final VMPool pool;
     private final VirtualMachineSpec spec;
     private final String revision;
+    private final String userData;
+    private final String userDataSecret;
 
-    private PoolVirtualMachines(VMPool pool, VirtualMachineSpec spec, String revision) {
+    private PoolVirtualMachines(VMPool pool, VirtualMachineSpec spec, String userData, String userDataSecret) {
         this.pool = pool;
         this.spec = spec;
-        this.revision = revision;
+        this.revision = TemplateRevision.of(spec);
+        this.userData = userData;
+        this.userDataSecret = userDataSecret;
     }
 
     /** @param apps the PythonApps whose runtime is this pool; their order does not matter */
     public static PoolVirtualMachines of(VMPool pool, List<PythonApp> apps, String schedulerName) {
         List<PythonApp> sorted = apps.stream().sorted(Comparator.comparing(a -> a.getMetadata().getName())).toList();
-        VirtualMachineSpec spec = spec(pool, sorted, schedulerName);
-        return new PoolVirtualMachines(pool, spec, TemplateRevision.of(spec));
+        String userData = CloudInitUserData.render(pool.getSpec().vm(), sorted);
+        String secret = userDataSecretName(pool.getMetadata().getName(), userData);
+        return new PoolVirtualMachines(pool, spec(pool, secret, schedulerName), userData, secret);
+    }
+
+    /**
+     * The Secret holding the VMs' user-data: named after its content, so a new user-data is a new Secret (and a new
+     * revision), and a VM always boots the user-data of its own revision. Kept out of the VM because KubeVirt
+     * refuses inline user-data over 2,048 bytes, and because whoever may read VMs may not read Secrets (the
+     * user-data carries the apps' env values and the pool's cloud-init).
+     */
+    public static String userDataSecretName(String pool, String userData) {
+        return pool + "-cloud-init-" + TemplateRevision.of(userData);
+    }
+
+    public String userDataSecretName() {
+        return userDataSecret;
+    }
+
+    /** The Secret with this revision's user-data, owned by the pool (deleted with it). */
+    public Secret userDataSecret() {
+        return new SecretBuilder().withNewMetadata().withName(userDataSecret)
+                .withNamespace(pool.getMetadata().getNamespace()).withLabels(PoolLabels.of(pool))
+                .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion(pool.getApiVersion())
+                        .withKind(pool.getKind()).withName(pool.getMetadata().getName())
+                        .withUid(pool.getMetadata().getUid()).withController(true).build())
+                .endMetadata().withType("Opaque").withImmutable(true)
+                .withStringData(Map.of(USER_DATA_KEY, userData)).build();
+    }
+
+    /** The user-data Secret a VM boots with, if it names one. */
+    public static java.util.Optional<String> userDataSecretOf(VirtualMachine vm) {
+        if (vm.getSpec() == null || vm.getSpec().template() == null || vm.getSpec().template().spec() == null
+                || vm.getSpec().template().spec().volumes() == null) {
+            return java.util.Optional.empty();
+        }
+        return vm.getSpec().template().spec().volumes().stream()
+                .filter(v -> v.cloudInitNoCloud() != null && v.cloudInitNoCloud().secretRef() != null)
+                .map(v -> v.cloudInitNoCloud().secretRef().name()).findFirst();
     }
 
     public String revision() {
@@ -77,7 +125,7 @@ public final class PoolVirtualMachines {
         return vm;
     }
 
-    private static VirtualMachineSpec spec(VMPool pool, List<PythonApp> apps, String schedulerName) {
+    private static VirtualMachineSpec spec(VMPool pool, String userDataSecret, String schedulerName) {
         VMPoolSpec.VMTemplate vm = pool.getSpec().vm();
         int cpu = vm.cpu() == null ? 1 : vm.cpu();
         var placement = pool.getSpec().placement();
@@ -94,7 +142,7 @@ public final class PoolVirtualMachines {
                         List.of(VirtualMachineSpec.Interface.masquerade("default"))));
         var volumes = List.of(
                 new Volume("containerdisk", new ContainerDisk(vm.image()), null),
-                new Volume("cloudinitdisk", null, new CloudInitNoCloud(CloudInitUserData.render(vm, apps))));
+                new Volume("cloudinitdisk", null, new CloudInitNoCloud(null, new SecretRef(userDataSecret))));
         var instance = new VirtualMachineSpec.InstanceSpec(domain,
                 List.of(VirtualMachineSpec.Network.pod("default")), volumes, schedulerName, null, 180L);
         String runStrategy = vm.runStrategy() == null ? "Always" : vm.runStrategy().name();

@@ -125,7 +125,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         try {
             template = PoolVirtualMachines.of(pool, apps, settings.schedulerName());
             plan = PoolPlanner.plan(plannerSettings(pool.getSpec(), replicas), template.revision(), vms, now);
-            apply(pool, template, plan, kubeVirt);
+            apply(pool, template, plan, owned, kubeVirt);
         } catch (CloudInitUserData.InvalidCloudInitException e) {
             template = null;
             blocked = e.getMessage();
@@ -144,15 +144,33 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         return control;
     }
 
-    private void apply(VMPool pool, PoolVirtualMachines template, PoolPlan plan, KubeVirtApi kubeVirt) {
+    private void apply(VMPool pool, PoolVirtualMachines template, PoolPlan plan, List<VirtualMachine> owned,
+            KubeVirtApi kubeVirt) {
+        String namespace = pool.getMetadata().getNamespace();
         for (String name : plan.delete()) {
             if (plan.healed().contains(name)) {
                 events.warning(pool, "AutoHealing", "VM " + name + " keeps failing to start; recreating it");
             }
-            kubeVirt.delete(pool.getMetadata().getNamespace(), name);
+            kubeVirt.delete(namespace, name);
+        }
+        // A user-data Secret goes when no VM that stays still boots from it; the pool owns them all, so one left
+        // behind by a crash just here goes with the pool.
+        Set<String> kept = owned.stream().filter(vm -> !plan.delete().contains(vm.getMetadata().getName()))
+                .flatMap(vm -> PoolVirtualMachines.userDataSecretOf(vm).stream())
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+        kept.add(template.userDataSecretName());
+        owned.stream().filter(vm -> plan.delete().contains(vm.getMetadata().getName()))
+                .flatMap(vm -> PoolVirtualMachines.userDataSecretOf(vm).stream()).distinct()
+                .filter(secret -> !kept.contains(secret)).forEach(secret -> kubeVirt.deleteSecret(namespace, secret));
+        if (!plan.create().isEmpty()) {
+            kubeVirt.createUserData(template.userDataSecret());
         }
         for (int ordinal : plan.create()) {
-            kubeVirt.create(template.vm(ordinal), vmSource);
+            if (!kubeVirt.create(template.vm(ordinal), vmSource)) {
+                events.warning(pool, "VMNameTaken", "a VirtualMachine named "
+                        + PoolVirtualMachines.vmName(pool.getMetadata().getName(), ordinal)
+                        + " exists and is not this pool's; remove or rename it");
+            }
         }
         if (!plan.create().isEmpty()) {
             events.normal(pool, "CreatedVMs", "created " + plan.create().stream()

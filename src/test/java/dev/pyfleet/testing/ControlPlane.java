@@ -110,14 +110,21 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
+     * A control plane of a test's own without PyFleet's CRDs, started with the given `up` options; for installing
+     * PyFleet as a user does. {@link #close()} stops it.
+     */
+    public static ControlPlane bare(String name, String... upOptions) {
+        return new ControlPlane(Path.of(System.getProperty("java.io.tmpdir"), "pyfleet-it-" + name + "-"
+                + ProcessHandle.current().pid()), false, false, false, Map.of(), upOptions);
+    }
+
+    /**
      * A bare control plane of a test's own with one real node, and nothing of PyFleet: no CRDs, no pyfleet-scheduler
-     * process; for installing PyFleet as a user does. Skipped or failed as {@link #withRealNode(String)}.
+     * process. Skipped or failed as {@link #withRealNode(String)}.
      */
     public static ControlPlane bareWithRealNode(String name) {
         requireRealNodes();
-        return new ControlPlane(Path.of(System.getProperty("java.io.tmpdir"), "pyfleet-it-" + name + "-"
-                + ProcessHandle.current().pid()), false, false, false, Map.of(), "--nodes", "0", "--real-nodes", "1",
-                "--no-pyfleet-scheduler");
+        return bare(name, "--nodes", "0", "--real-nodes", "1", "--no-pyfleet-scheduler");
     }
 
     private static void requireRealNodes() {
@@ -262,6 +269,13 @@ public final class ControlPlane implements AutoCloseable {
             return false;
         }
         installCrds(client, fixtures);
+        // KubeVirt's admission rules that matter to PyFleet (its webhook does not run here).
+        try (var policy = ControlPlane.class.getResourceAsStream("/kubevirt-admission.yaml")) {
+            client.load(policy).items().forEach(item -> client.resource(item).forceConflicts().serverSideApply());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log("installed KubeVirt's admission rules (kubevirt-admission.yaml)");
         return true;
     }
 

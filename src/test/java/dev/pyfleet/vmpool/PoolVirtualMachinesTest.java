@@ -69,7 +69,15 @@ class PoolVirtualMachinesTest {
                 .containsExactly("containerdisk", "cloudinitdisk");
         assertThat(template.spec().volumes().get(0).containerDisk().image())
                 .isEqualTo("quay.io/containerdisks/debian:12");
-        assertThat(template.spec().volumes().get(1).cloudInitNoCloud().userData()).startsWith("#cloud-config");
+        // The user-data is in a Secret named after its content, never inline (KubeVirt refuses more than 2 KiB).
+        var pool = PoolVirtualMachines.of(pool(""), List.of(), "pyfleet-scheduler");
+        String secret = template.spec().volumes().get(1).cloudInitNoCloud().secretRef().name();
+        assertThat(template.spec().volumes().get(1).cloudInitNoCloud().userData()).isNull();
+        assertThat(secret).isEqualTo(pool.userDataSecretName()).matches("vms-cloud-init-[0-9a-f]{10}");
+        assertThat(pool.userDataSecret().getStringData().get("userdata")).startsWith("#cloud-config");
+        assertThat(pool.userDataSecret().getImmutable()).isTrue();
+        assertThat(pool.userDataSecret().getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("VMPool"));
         assertThat(template.spec().domain().devices().disks()).extracting(VirtualMachineSpec.Disk::name)
                 .containsExactly("containerdisk", "cloudinitdisk");
     }

@@ -88,8 +88,8 @@ class VMPoolIT {
 
         // The pool may be seen before its app: its first VMs then lack the app and are replaced once it shows up.
         List<VirtualMachine> vms = awaitVms("legacy-vms", list -> list.size() == 3 && list.stream().allMatch(vm ->
-                vm.getMetadata().getDeletionTimestamp() == null && vm.getSpec().template().spec().volumes().get(1)
-                        .cloudInitNoCloud().userData().contains("pyfleet-hello-on-vms.service")));
+                vm.getMetadata().getDeletionTimestamp() == null
+                        && userData(vm).contains("pyfleet-hello-on-vms.service")));
         VMPool pool = client.resources(VMPool.class).inNamespace(ns()).withName("legacy-vms").get();
         PythonApp app = client.resources(PythonApp.class).inNamespace(ns()).withName("hello-on-vms").get();
         var desired = PoolVirtualMachines.of(pool, List.of(app), "pyfleet-scheduler");
@@ -219,6 +219,81 @@ class VMPoolIT {
     private void editImage(String image) {
         client.resources(VMPool.class).inNamespace(ns()).withName("vms").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"spec\": {\"vm\": {\"image\": \"" + image + "\"}}}");
+    }
+
+    /**
+     * A pool with several apps and a large cloud-init of its own: its user-data is far past the 2,048 bytes KubeVirt
+     * allows inline (the control plane enforces that as KubeVirt's webhook does), and its VMs are accepted, booting
+     * it from a Secret that only the pool owns.
+     */
+    @Test
+    void aPoolWithSeveralAppsAndALargeCloudInitHasItsVmsAccepted() {
+        String files = java.util.stream.IntStream.range(0, 40).mapToObj(i -> "          - {path: /etc/motd.d/" + i
+                + ", content: " + "x".repeat(60) + "}").collect(Collectors.joining("\n"));
+        VMPool big = client.getKubernetesSerialization().unmarshal("""
+                apiVersion: pyfleet.dev/v1alpha1
+                kind: VMPool
+                metadata: {name: big}
+                spec:
+                  replicas: 2
+                  vm:
+                    memory: 2Gi
+                    image: quay.io/containerdisks/debian:12
+                    python: {version: "3.12", packages: ["gunicorn==23.0.0"]}
+                    cloudInit: |
+                      #cloud-config
+                      write_files:
+                %s
+                """.formatted(files), VMPool.class);
+        client.resource(big).inNamespace(ns()).create();
+        for (String app : List.of("shop", "api", "admin")) {
+            PythonApps.create(client, ns(), """
+                    metadata: {name: %s}
+                    spec:
+                      image: ghcr.io/acme/%s:1
+                      python: "3.12"
+                      process: {type: wsgi, module: "app:app"}
+                      env: [{name: SECRET_TOKEN, value: "only-root-reads-this"}]
+                      runtime: {type: VMPool, poolRef: {name: big}}
+                    """.formatted(app, app));
+        }
+        List<VirtualMachine> vms = awaitVms("big", list -> list.size() == 2 && list.stream().allMatch(vm ->
+                vm.getMetadata().getDeletionTimestamp() == null && userData(vm).contains("pyfleet-admin.service")
+                        && userData(vm).contains("pyfleet-shop.service")));
+        String userData = userData(vms.get(0));
+        assertThat(userData.length()).as("user-data bytes").isGreaterThan(4096);
+        assertThat(userData).contains("/etc/motd.d/39");
+        // Nothing of it is in the VM, readable by whoever may read VMs.
+        assertThat(client.resources(VirtualMachine.class).inNamespace(ns()).withName(vms.get(0).getMetadata()
+                .getName()).get().getSpec().toString()).doesNotContain("only-root-reads-this");
+
+        // The control: the same user-data inline is refused, as KubeVirt's webhook refuses it.
+        VirtualMachine inline = vms.get(0);
+        inline.getMetadata().setName("inline");
+        inline.getMetadata().setResourceVersion(null);
+        inline.getMetadata().setUid(null);
+        inline.getMetadata().setOwnerReferences(null);
+        var template = inline.getSpec().template();
+        var volumes = template.spec().volumes().stream().map(v -> v.cloudInitNoCloud() == null ? v
+                : new dev.pyfleet.kubevirt.VirtualMachineSpec.Volume(v.name(), null,
+                        new dev.pyfleet.kubevirt.VirtualMachineSpec.CloudInitNoCloud(userData, null))).toList();
+        var spec = template.spec();
+        inline.setSpec(new dev.pyfleet.kubevirt.VirtualMachineSpec(inline.getSpec().runStrategy(),
+                new dev.pyfleet.kubevirt.VirtualMachineSpec.Template(template.metadata(),
+                        new dev.pyfleet.kubevirt.VirtualMachineSpec.InstanceSpec(spec.domain(), spec.networks(),
+                                volumes, spec.schedulerName(), spec.nodeSelector(),
+                                spec.terminationGracePeriodSeconds(), spec.unknown()))));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.resources(VirtualMachine.class)
+                .inNamespace(ns()).resource(inline).create())
+                .hasMessageContaining("cloudInitNoCloud userdata exceeds 2048 limit");
+    }
+
+    /** The user-data a VM boots with, from the Secret it names. */
+    private String userData(VirtualMachine vm) {
+        String secret = PoolVirtualMachines.userDataSecretOf(vm).orElseThrow();
+        var stored = client.secrets().inNamespace(ns()).withName(secret).get();
+        return stored == null ? "" : new String(java.util.Base64.getDecoder().decode(
+                stored.getData().get(PoolVirtualMachines.USER_DATA_KEY)), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private List<VirtualMachine> awaitVms(String pool, Predicate<List<VirtualMachine>> condition) {
