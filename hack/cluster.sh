@@ -221,6 +221,7 @@ cmd_up() {
     --service-account-signing-key-file="$pki/sa.key" --service-account-issuer=https://kubernetes.default.svc \
     --service-cluster-ip-range=10.96.0.0/16 --authorization-mode=Node,RBAC --allow-privileged=true \
     --endpoint-reconciler-type=none --enable-priority-and-fairness=false \
+    --enable-admission-plugins=OwnerReferencesPermissionEnforcement \
     --kubelet-client-certificate="$pki/admin.crt" --kubelet-client-key="$pki/admin.key" \
     --kubelet-preferred-address-types=InternalIP "${audit_flags[@]}"
   wait_healthy kube-apiserver "https://127.0.0.1:$API_PORT/readyz" 90 --cacert "$pki/ca.crt" \

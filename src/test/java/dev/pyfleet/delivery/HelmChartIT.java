@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import com.marcnuri.helm.Helm;
@@ -118,12 +119,75 @@ class HelmChartIT {
             assertThat(canI(cluster, "list", "secrets", "demo")).isEqualTo("no");
             assertThat(canI(cluster, "delete", "deployments", "demo")).isEqualTo("no");
             assertThat(canI(cluster, "create", "pods", "demo")).isEqualTo("yes");
+            // The API server enforces owner-reference permissions here: the samples' Pods (blockOwnerDeletion)
+            // could only be created because the chart grants this.
+            assertThat(canI(cluster, "update", "pythonapps.pyfleet.dev/finalizers", "demo")).isEqualTo("yes");
+
+            // pyfleet-view and pyfleet-edit fold into Kubernetes' own roles.
+            CommandResult bindings = cluster.kubectl("create", "rolebinding", "viewers", "-n", "demo",
+                    "--clusterrole=view", "--user=viv");
+            assertThat(bindings.exitCode()).as(bindings.output()).isZero();
+            bindings = cluster.kubectl("create", "rolebinding", "editors", "-n", "demo", "--clusterrole=edit",
+                    "--user=ed");
+            assertThat(bindings.exitCode()).as(bindings.output()).isZero();
+            Awaitility.await("the aggregated view role lets viv read PythonApps").atMost(Duration.ofSeconds(30))
+                    .until(() -> canI(cluster, "viv", "list", "pythonapps.pyfleet.dev", "demo").equals("yes"));
+            assertThat(canI(cluster, "viv", "create", "pythonapps.pyfleet.dev", "demo")).isEqualTo("no");
+            assertThat(canI(cluster, "viv", "get", "vmpools.pyfleet.dev", "demo")).isEqualTo("yes");
+            Awaitility.await("the aggregated edit role lets ed write PythonApps").atMost(Duration.ofSeconds(30))
+                    .until(() -> canI(cluster, "ed", "create", "pythonapps.pyfleet.dev", "demo").equals("yes"));
+            assertThat(canI(cluster, "ed", "update", "pythonapps.pyfleet.dev/scale", "demo")).isEqualTo("yes");
+            assertThat(canI(cluster, "ed", "delete", "vmpools.pyfleet.dev", "demo")).isEqualTo("yes");
+            assertThat(canI(cluster, "ed", "update", "pythonapps.pyfleet.dev/status", "demo")).isEqualTo("no");
+            assertThat(canI(cluster, "ed", "create", "pythonapps.pyfleet.dev", "kube-system")).isEqualTo("no");
+        }
+    }
+
+    /** With watchNamespaces set, the operator writes only there; it still reads pods and nodes for placement. */
+    @Test
+    void watchNamespacesLimitsWhereTheOperatorMayWrite() throws Exception {
+        try (ControlPlane cluster = ControlPlane.dedicated("chart-scoped", Map.of());
+                KubernetesClient admin = cluster.newClient()) {
+            for (String ns : List.of("pyfleet-scoped", "team-a", "team-b")) {
+                admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
+                        .build()).serverSideApply();
+            }
+            String rendered = new Helm(CHART).template().withName("scoped").withNamespace("pyfleet-scoped")
+                    .set("watchNamespaces[0]", "team-a").call();
+            Path manifests = Files.writeString(Files.createTempFile("pyfleet-chart-", ".yaml"), rendered);
+            CommandResult installed = cluster.kubectl("apply", "--server-side", "-f", manifests.toString());
+            assertThat(installed.exitCode()).as(installed.output()).isZero();
+            String operator = "system:serviceaccount:pyfleet-scoped:pyfleet-operator";
+            for (String write : List.of("create pods", "delete pods", "create services",
+                    "create poddisruptionbudgets.policy", "create events", "patch pythonapps.pyfleet.dev/status",
+                    "update pythonapps.pyfleet.dev/finalizers")) {
+                String[] verbAndResource = write.split(" ");
+                assertThat(canI(cluster, operator, verbAndResource[0], verbAndResource[1], "team-a")).as(write)
+                        .isEqualTo("yes");
+                assertThat(canI(cluster, operator, verbAndResource[0], verbAndResource[1], "team-b")).as(write)
+                        .isEqualTo("no");
+            }
+            assertThat(canI(cluster, operator, "list", "pythonapps.pyfleet.dev", "team-b")).isEqualTo("no");
+            assertThat(canI(cluster, operator, "list", "pods", "team-b")).isEqualTo("yes");
+            // kubectl warns first that nodes are not namespaced; its answer is the last line.
+            assertThat(cluster.kubectl("auth", "can-i", "list", "nodes", "--as=" + operator).output().strip())
+                    .matches("(?s)(.*\\n)?yes");
         }
     }
 
     private static String canI(ControlPlane cluster, String verb, String resource, String namespace) {
-        return cluster.kubectl("auth", "can-i", verb, resource, "-n", namespace, "--as=" + SERVICE_ACCOUNT)
-                .output().strip();
+        return canI(cluster, SERVICE_ACCOUNT, verb, resource, namespace);
+    }
+
+    /** @param resource a resource, or resource/subresource (e.g. pythonapps.pyfleet.dev/status) */
+    private static String canI(ControlPlane cluster, String user, String verb, String resource, String namespace) {
+        String[] parts = resource.split("/", 2);
+        List<String> line = new java.util.ArrayList<>(List.of("auth", "can-i", verb, parts[0], "-n", namespace,
+                "--as=" + user));
+        if (parts.length == 2) {
+            line.add("--subresource=" + parts[1]);
+        }
+        return cluster.kubectl(line.toArray(String[]::new)).output().strip();
     }
 
     /** Client settings (Fabric8 system properties) that make the operator act as the given ServiceAccount. */
