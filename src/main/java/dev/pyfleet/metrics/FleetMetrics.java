@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPool;
+import dev.pyfleet.operator.Leadership;
 import dev.pyfleet.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -18,7 +19,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * PyFleet's own gauges, read from the controllers' informer caches at scrape time (nothing to keep in step):
- * apps and pools by condition, desired and ready replicas, rollouts in progress.
+ * apps and pools by condition, desired and ready replicas, rollouts in progress. Only the leading replica exports
+ * them (a standby's caches hold the same objects), so a sum over replicas counts each app once.
  */
 @ApplicationScoped
 public class FleetMetrics {
@@ -26,9 +28,11 @@ public class FleetMetrics {
     static final List<String> CONDITIONS = List.of(Conditions.READY, Conditions.PROGRESSING, Conditions.DEGRADED);
 
     private final MeterRegistry registry;
+    private final Leadership leadership;
 
-    FleetMetrics(MeterRegistry registry) {
+    FleetMetrics(MeterRegistry registry, Leadership leadership) {
         this.registry = registry;
+        this.leadership = leadership;
     }
 
     public void watchApps(IndexedResourceCache<PythonApp> cache) {
@@ -46,6 +50,11 @@ public class FleetMetrics {
     }
 
     private <R extends HasMetadata> void watch(String kind, IndexedResourceCache<R> cache,
+            Function<R, List<Condition>> conditions, ToDoubleFunction<R> desired, ToDoubleFunction<R> ready) {
+        leadership.whenLeading(() -> register(kind, cache, conditions, desired, ready));
+    }
+
+    private <R extends HasMetadata> void register(String kind, IndexedResourceCache<R> cache,
             Function<R, List<Condition>> conditions, ToDoubleFunction<R> desired, ToDoubleFunction<R> ready) {
         for (String type : CONDITIONS) {
             for (String status : List.of("True", "False")) {

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 
@@ -20,7 +21,7 @@ public class LeaderElectionProducer {
 
     @Produces
     @Dependent
-    LeaderElectionConfiguration leaderElection(OperatorSettings settings) {
+    LeaderElectionConfiguration leaderElection(OperatorSettings settings, Leadership leadership) {
         OperatorSettings.LeaderElection election = settings.leaderElection();
         if (!election.enabled()) {
             return null;
@@ -31,7 +32,9 @@ public class LeaderElectionProducer {
         }
         return new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null),
                 election.leaseDuration(), election.renewDeadline(), election.retryPeriod(),
-                election.identity().orElse(null), null, true);
+                election.identity().orElse(null), new LeaderCallbacks(leadership::started, () -> {
+                }, leader -> {
+                }), true);
     }
 
     /** Replaces the extension's default client; built the same way, with the fence added when a Lease is used. */

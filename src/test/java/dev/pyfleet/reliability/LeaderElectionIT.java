@@ -54,6 +54,11 @@ class LeaderElectionIT {
                     Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
                     assertThat(holder(client)).isEqualTo("a");
                     assertStandbyExtenderSeesTheCluster(b);
+                    // The fleet's gauges come from the leader alone, so sums over replicas count each app once.
+                    assertThat(metrics(a))
+                            .contains("pyfleet_replicas_desired{kind=\"PythonApp\"} " + 3 * APPS + ".0");
+                    assertThat(metrics(b)).doesNotContain("pyfleet_replicas_desired")
+                            .contains("pyfleet_extender_request_seconds");
 
                     // Kill the leader in the middle of a rollout of every app.
                     apps.forEach(app -> Fleet.setImageTag(client, "demo", app, "2"));
@@ -73,6 +78,8 @@ class LeaderElectionIT {
                     Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
                     Fleet.assertConvergedAndNothingOrphaned(client, "demo");
                     assertStandbyExtenderSeesTheCluster(b);
+                    assertThat(metrics(b)).as("the new leader's gauges")
+                            .contains("pyfleet_replicas_desired{kind=\"PythonApp\"} " + 3 * APPS + ".0");
 
                     List<Write> writes = writes(cluster, client);
                     List<Write> byA = writes.stream().filter(w -> w.user().equals("pyfleet-a")).toList();
@@ -181,6 +188,12 @@ class LeaderElectionIT {
         assertThat(tooLarge.statusCode()).isEqualTo(200);
         assertThat(tooLarge.body()).contains("\"kwok-node-0\":\"insufficient cpu")
                 .contains("\"kwok-node-1\":\"insufficient cpu");
+    }
+
+    private static String metrics(OperatorProcess replica) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + replica.managementPort() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static HttpResponse<String> filter(OperatorProcess replica, String cpu) throws Exception {
