@@ -61,8 +61,15 @@ class DeployManifestsIT {
     void kustomizeOutputIsAcceptedByTheApiServerInAServerSideDryRun() throws Exception {
         CommandResult rendered = ControlPlane.get().kubectl("kustomize", ControlPlane.repoPath("deploy").toString());
         assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+        // The base holds no CRD: deleting it must never delete them (and every app with them).
+        assertThat(rendered.output()).doesNotContain("kind: CustomResourceDefinition");
+        CommandResult crds = ControlPlane.get().kubectl("kustomize",
+                ControlPlane.repoPath("deploy/crds").toString());
+        assertThat(crds.exitCode()).as(crds.output()).isZero();
+        assertThat(crds.output()).contains("argocd.argoproj.io/sync-options: Prune=false,Delete=false")
+                .contains("argocd.argoproj.io/sync-wave: \"-1\"");
         Path manifests = Files.createTempFile("pyfleet-deploy-", ".yaml");
-        Files.writeString(manifests, rendered.output());
+        Files.writeString(manifests, crds.output() + "---\n" + rendered.output());
         // A dry run does not create the namespace, so its namespaced objects are checked against one that exists.
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("pyfleet-system")
                 .endMetadata().build()).serverSideApply();
@@ -75,6 +82,7 @@ class DeployManifestsIT {
         assertThat(dryRun.output()).contains("deployment.apps/pyfleet-operator serverside-applied (server dry run)")
                 .contains("deployment.apps/pyfleet-scheduler serverside-applied (server dry run)")
                 .contains("clusterrole.rbac.authorization.k8s.io/pyfleet-operator serverside-applied")
+                .contains("clusterrole.rbac.authorization.k8s.io/pyfleet-edit serverside-applied")
                 .contains("customresourcedefinition.apiextensions.k8s.io/pythonapps.pyfleet.dev");
     }
 
