@@ -55,10 +55,7 @@ class ExtenderIT {
     @BeforeAll
     static void start() {
         int port = OperatorProcess.freePort();
-        cluster = ControlPlane.dedicated("extender", Map.of(
-                "PYFLEET_SCHEDULER_CONFIG", ControlPlane.repoPath("hack/pyfleet-scheduler-extender.yaml").toString(),
-                "PYFLEET_EXTENDER_URL", "http://127.0.0.1:" + port + "/scheduler"),
-                "--nodes", "1");
+        cluster = ControlPlane.withExtenderAt("extender", port, "--nodes", "1");
         operator = new OperatorProcess(cluster.kubeconfig(), port);
         operator.awaitReady(Duration.ofSeconds(60));
         client = cluster.newClient();

@@ -46,10 +46,8 @@ class SchedulerThroughputBench {
         Path trace = ControlPlane.repoPath("../shared/fixtures/traces/openb").normalize();
         Inputs.require(Files.isDirectory(trace), "the openb trace is absent: " + trace);
         int port = OperatorProcess.freePort();
-        try (ControlPlane cluster = ControlPlane.dedicated("bench", Map.of(
-                "PYFLEET_SCHEDULER_CONFIG", ControlPlane.repoPath("hack/pyfleet-scheduler-extender.yaml").toString(),
-                "PYFLEET_EXTENDER_URL", "http://127.0.0.1:" + port + "/scheduler"),
-                "--nodes", "100", "--cpu", "32", "--memory", "128Gi");
+        try (ControlPlane cluster = ControlPlane.withExtenderAt("bench", port, "--nodes", "100", "--cpu", "32",
+                "--memory", "128Gi");
                 KubernetesClient client = cluster.newClient();
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), port)) {
             operator.awaitReady(Duration.ofSeconds(90));

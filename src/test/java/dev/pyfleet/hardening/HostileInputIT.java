@@ -53,10 +53,7 @@ class HostileInputIT {
     @BeforeAll
     static void start() {
         int port = OperatorProcess.freePort();
-        cluster = ControlPlane.dedicated("hostile", Map.of(
-                "PYFLEET_SCHEDULER_CONFIG", ControlPlane.repoPath("hack/pyfleet-scheduler-extender.yaml").toString(),
-                "PYFLEET_EXTENDER_URL", "http://127.0.0.1:" + port + "/scheduler"),
-                "--nodes", "0");
+        cluster = ControlPlane.withExtenderAt("hostile", port, "--nodes", "0");
         operator = new OperatorProcess(cluster.kubeconfig(), port);
         operator.awaitReady(Duration.ofSeconds(60));
         client = cluster.newClient();

@@ -110,6 +110,16 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
+     * A control plane of a test's own whose pyfleet-scheduler calls the extender of an operator that the test starts
+     * on {@code extenderPort} (an {@link OperatorProcess}); {@link #close()} stops it.
+     */
+    public static ControlPlane withExtenderAt(String name, int extenderPort, String... upOptions) {
+        return dedicated(name, Map.of(
+                "PYFLEET_SCHEDULER_CONFIG", repoPath("hack/pyfleet-scheduler-extender.yaml").toString(),
+                "PYFLEET_EXTENDER_URL", "http://127.0.0.1:" + extenderPort + "/scheduler"), upOptions);
+    }
+
+    /**
      * A control plane of a test's own without PyFleet's CRDs, started with the given `up` options; for installing
      * PyFleet as a user does. {@link #close()} stops it.
      */
