@@ -148,8 +148,12 @@ build_operator() {
   up_to_date chart/operator "$key" && return 0
   say "building $ref from the Dockerfile (Maven in the build stage; a few minutes)"
   mkdir -p "$HOME/.m2"
-  bah bud -q --isolation chroot --build-arg "BUILD_IMAGE=$BUILD_BASE" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE" \
-    --volume "$HOME/.m2:/root/.m2" -t "$ref" "$REPO" >"$IMAGES/operator.build.log" 2>&1 ||
+  # What Maven does not find in ~/.m2 it downloads as Maven on this machine does, trusting what this machine trusts
+  # (the Debian JDK in the build stage reads its CAs from the same path).
+  local trust=()
+  [[ -f /etc/ssl/certs/java/cacerts ]] && trust=(--volume /etc/ssl/certs/java/cacerts:/etc/ssl/certs/java/cacerts:ro)
+  bah bud --isolation chroot --build-arg "BUILD_IMAGE=$BUILD_BASE" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE" \
+    --volume "$HOME/.m2:/root/.m2" "${trust[@]}" -t "$ref" "$REPO" >"$IMAGES/operator.build.log" 2>&1 ||
     { tail -n 30 "$IMAGES/operator.build.log" >&2; fail "building $ref failed (log: $IMAGES/operator.build.log)"; }
   save chart/operator "$ref" "$key"
 }
