@@ -45,7 +45,7 @@ class ApiServerRestartIT {
                         }
                     }
                 }
-                Fleet.awaitAllReady(client, ns, Duration.ofSeconds(Chaos.pick(180, 600)));
+                Fleet.awaitAllReady(client, ns, Duration.ofSeconds(Chaos.pick(180, 600)), operator);
                 Fleet.assertConvergedAndNothingOrphaned(client, ns);
                 // The census's watch breaks with the API server: states while it was down are not observed, only
                 // those before and after. It must still have seen every app, and surges in use.

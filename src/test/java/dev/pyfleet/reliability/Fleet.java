@@ -69,6 +69,24 @@ final class Fleet {
                 .pollInterval(Duration.ofSeconds(1)).until(() -> notReady(client, namespace).isEmpty());
     }
 
+    /** As {@link #awaitAllReady}; on a timeout, says which apps and their status, and ends with the operator's log. */
+    static void awaitAllReady(KubernetesClient client, String namespace, Duration timeout,
+            dev.pyfleet.testing.OperatorProcess operator) {
+        try {
+            awaitAllReady(client, namespace, timeout);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder why = new StringBuilder(e.getMessage());
+            client.resources(PythonApp.class).inNamespace(namespace).list().getItems().stream()
+                    .filter(app -> !PythonApps.conditionIs("Ready", "True").test(app))
+                    .forEach(app -> why.append("\n").append(app.getMetadata().getName()).append(" generation ")
+                            .append(app.getMetadata().getGeneration()).append(": ").append(app.getStatus()));
+            String log = operator.log();
+            why.append("\noperator alive: ").append(operator.isAlive()).append("; last of its log:\n")
+                    .append(log.substring(Math.max(0, log.length() - 6000)));
+            throw new AssertionError(why.toString(), e);
+        }
+    }
+
     static List<String> notReady(KubernetesClient client, String namespace) {
         return client.resources(PythonApp.class).inNamespace(namespace).list().getItems().stream()
                 .filter(app -> !PythonApps.conditionIs("Ready", "True").test(app))
