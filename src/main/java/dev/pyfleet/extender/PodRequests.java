@@ -10,8 +10,10 @@ import dev.pyfleet.placement.Resources;
 import dev.pyfleet.placement.Strategy;
 import dev.pyfleet.placement.Toleration;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 
 /** Converts a Pod into what placement needs; the only place that reads PyFleet's labels and annotations on Pods. */
 public final class PodRequests {
@@ -97,12 +99,11 @@ public final class PodRequests {
      */
     static boolean isLauncherOfAPoolVm(Pod pod) {
         Map<String, String> labels = pod.getMetadata().getLabels();
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        return labels != null && annotations != null && "pyfleet".equals(labels.get(MANAGED_BY))
-                && labels.containsKey(POOL) && pod.getMetadata().getOwnerReferences() != null
-                && pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
-                        && "VirtualMachineInstance".equals(o.getKind()) && o.getApiVersion() != null
-                        && o.getApiVersion().startsWith("kubevirt.io/"));
+        OwnerReference controller = KubernetesResourceUtil.getControllerUid(pod);
+        return labels != null && pod.getMetadata().getAnnotations() != null
+                && "pyfleet".equals(labels.get(MANAGED_BY)) && labels.containsKey(POOL) && controller != null
+                && "VirtualMachineInstance".equals(controller.getKind()) && controller.getApiVersion() != null
+                && controller.getApiVersion().startsWith("kubevirt.io/");
     }
 
     /** A guest size annotation, or 0 where it is missing or is no quantity that fits (never an error). */

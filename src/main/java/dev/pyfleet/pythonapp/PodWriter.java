@@ -2,9 +2,12 @@ package dev.pyfleet.pythonapp;
 
 import java.net.HttpURLConnection;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -41,14 +44,14 @@ final class PodWriter {
                 throw e;
             }
             Pod existing = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
-            return existing == null || controller(existing).equals(controller(pod)) ? Created.OURS : Created.TAKEN;
+            return existing == null || sameController(existing, pod) ? Created.OURS : Created.TAKEN;
         }
     }
 
-    /** The uid of the object's controller, or "" when nothing controls it. */
-    private static String controller(Pod pod) {
-        return pod.getMetadata().getOwnerReferences() == null ? "" : pod.getMetadata().getOwnerReferences().stream()
-                .filter(o -> Boolean.TRUE.equals(o.getController())).map(o -> o.getUid()).findFirst().orElse("");
+    /** Both name the same controller (by uid); an object that nothing controls is nobody's. */
+    private static boolean sameController(HasMetadata existing, HasMetadata ours) {
+        OwnerReference theirs = KubernetesResourceUtil.getControllerUid(existing);
+        return theirs != null && theirs.getUid().equals(KubernetesResourceUtil.getControllerUid(ours).getUid());
     }
 
     void delete(String namespace, String name) {

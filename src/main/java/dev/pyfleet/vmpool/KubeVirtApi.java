@@ -3,9 +3,12 @@ package dev.pyfleet.vmpool;
 import java.net.HttpURLConnection;
 
 import dev.pyfleet.kubevirt.VirtualMachine;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -38,13 +41,14 @@ final class KubeVirtApi {
                 throw e;
             }
             VirtualMachine existing = vms.withName(vm.getMetadata().getName()).get();
-            return existing == null || controller(existing).equals(controller(vm));
+            return existing == null || sameController(existing, vm);
         }
     }
 
-    private static String controller(VirtualMachine vm) {
-        return vm.getMetadata().getOwnerReferences() == null ? "" : vm.getMetadata().getOwnerReferences().stream()
-                .filter(o -> Boolean.TRUE.equals(o.getController())).map(o -> o.getUid()).findFirst().orElse("");
+    /** Both name the same controller (by uid); an object that nothing controls is nobody's. */
+    private static boolean sameController(HasMetadata existing, HasMetadata ours) {
+        OwnerReference theirs = KubernetesResourceUtil.getControllerUid(existing);
+        return theirs != null && theirs.getUid().equals(KubernetesResourceUtil.getControllerUid(ours).getUid());
     }
 
     /**

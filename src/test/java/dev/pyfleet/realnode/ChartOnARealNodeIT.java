@@ -113,8 +113,9 @@ class ChartOnARealNodeIT {
                             + PythonApps.pods(client, APPS, "hello-asgi").size());
             assertThat(calls.values()).as("filter calls per operator Pod").filteredOn(n -> n > 0).hasSize(1);
 
-            assertThat(get(cluster, client, "hello-wsgi", "/")).isEqualTo("Hello, World!\n");
-            assertThat(get(cluster, client, "hello-asgi", "/")).isEqualTo("hello-asgi relays: Hello, World!\n");
+            assertThat(cluster.getThroughService(client, APPS, "hello-wsgi", "/")).isEqualTo("Hello, World!\n");
+            assertThat(cluster.getThroughService(client, APPS, "hello-asgi", "/"))
+                    .isEqualTo("hello-asgi relays: Hello, World!\n");
         }
     }
 
@@ -174,19 +175,5 @@ class ChartOnARealNodeIT {
             }
         }
         return total;
-    }
-
-    /** An HTTP GET to the app's Service from inside the real node, where kube-proxy's rules live. */
-    private static String get(ControlPlane cluster, KubernetesClient client, String app, String path) {
-        var service = client.services().inNamespace(APPS).withName(app).get().getSpec();
-        String url = "http://" + service.getClusterIP() + ":" + service.getPorts().get(0).getPort() + path;
-        String[] body = new String[1];
-        Awaitility.await(app + " answers at " + url).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    CommandResult curl = cluster.onRealNode("real-node-0", "curl", "-sS", "--max-time", "3", url);
-                    body[0] = curl.output();
-                    return curl.exitCode() == 0;
-                });
-        return body[0];
     }
 }

@@ -10,14 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
-import dev.pyfleet.testing.CommandResult;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.NodeProcesses;
 import dev.pyfleet.testing.OperatorProcess;
@@ -178,20 +176,9 @@ class ExamplesOnARealNodeIT {
                 .map(e -> e.getReason()).toList();
     }
 
-    /** An HTTP GET to the app's Service, from inside the real node (where kube-proxy's rules live). */
+    /** An HTTP GET to the app's Service, from inside the real node. */
     private String get(String app, String path) {
-        String ip = client.services().inNamespace(NS).withName(app).get().getSpec().getClusterIP();
-        int port = client.services().inNamespace(NS).withName(app).get().getSpec().getPorts().get(0).getPort();
-        String[] body = new String[1];
-        // A Ready Pod can take a moment more to appear behind the Service: kube-proxy syncs its rules on its own.
-        Awaitility.await(app + " answers through its Service " + ip).atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(500)).until(() -> {
-                    CommandResult curl = cluster.onRealNode("real-node-0", "curl", "-sS", "--max-time", "3",
-                            "http://" + ip + ":" + port + path);
-                    body[0] = curl.output();
-                    return curl.exitCode() == 0;
-                });
-        return body[0];
+        return cluster.getThroughService(client, NS, app, path);
     }
 
     /**

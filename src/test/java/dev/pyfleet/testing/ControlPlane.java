@@ -150,6 +150,23 @@ public final class ControlPlane implements AutoCloseable {
         return CommandResult.run(line, repo, Map.of("PYFLEET_STATE_DIR", stateDir.toString()));
     }
 
+    /**
+     * An HTTP GET to a Service's first port from inside real-node-0, where kube-proxy's rules live; retried for up
+     * to 30 s, since a Ready Pod can take a moment more to appear behind its Service. Returns the body.
+     */
+    public String getThroughService(KubernetesClient client, String namespace, String service, String path) {
+        var spec = client.services().inNamespace(namespace).withName(service).get().getSpec();
+        String url = "http://" + spec.getClusterIP() + ":" + spec.getPorts().get(0).getPort() + path;
+        String[] body = new String[1];
+        org.awaitility.Awaitility.await(service + " answers at " + url).atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(500)).until(() -> {
+                    CommandResult curl = onRealNode("real-node-0", "curl", "-sS", "--max-time", "3", url);
+                    body[0] = curl.output();
+                    return curl.exitCode() == 0;
+                });
+        return body[0];
+    }
+
     /** Starts a command in a real node's network namespace and returns at once; its output goes to {@code log}. */
     public Process startOnRealNode(String node, Path log, String... command) {
         List<String> line = Stream.concat(Stream.of("bash", repo.resolve("hack/real-nodes.sh").toString(), "exec",
