@@ -18,7 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.pyfleet.operator.PrunedItemStore;
+import dev.pyfleet.kube.PrunedItemStore;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PodRequest;
 import dev.pyfleet.placement.Resources;

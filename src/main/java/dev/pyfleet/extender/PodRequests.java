@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.pyfleet.kube.Annotations;
+import dev.pyfleet.kube.Labels;
 import dev.pyfleet.placement.PodRequest;
 import dev.pyfleet.placement.Resources;
 import dev.pyfleet.placement.Strategy;
@@ -18,14 +20,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 /** Converts a Pod into what placement needs; the only place that reads PyFleet's labels and annotations on Pods. */
 public final class PodRequests {
 
-    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    static final String APP = "pyfleet.dev/app";
-    static final String POOL = "pyfleet.dev/pool";
-    static final String STRATEGY = "pyfleet.dev/placement-strategy";
-    static final String MAX_PER_NODE = "pyfleet.dev/max-per-node";
-    static final String SPREAD_KEY = "pyfleet.dev/spread-key";
-    static final String GUEST_CPU = "pyfleet.dev/guest-cpu";
-    static final String GUEST_MEMORY = "pyfleet.dev/guest-memory";
     static final String GPU = "nvidia.com/gpu";
 
     private PodRequests() {
@@ -34,8 +28,7 @@ public final class PodRequests {
     /** PyFleet's own Pods and VM launcher pods; every other pod passes the extender untouched. */
     public static boolean isPyFleets(Pod pod) {
         Map<String, String> labels = pod.getMetadata().getLabels();
-        return labels != null && "pyfleet".equals(labels.get(MANAGED_BY))
-                && (labels.containsKey(APP) || labels.containsKey(POOL));
+        return Labels.managedByPyFleet(labels) && (labels.containsKey(Labels.APP) || labels.containsKey(Labels.POOL));
     }
 
     public static PodRequest of(Pod pod) {
@@ -44,10 +37,10 @@ public final class PodRequests {
         List<Toleration> tolerations = spec.getTolerations() == null ? List.of() : spec.getTolerations().stream()
                 .map(t -> new Toleration(t.getKey(), t.getOperator() == null ? "Equal" : t.getOperator(),
                         t.getValue(), t.getEffect())).toList();
-        int maxPerNode = parseInt(annotations.get(MAX_PER_NODE));
+        int maxPerNode = parseInt(annotations.get(Annotations.MAX_PER_NODE));
         return new PodRequest(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), resources(pod),
-                appKey(pod), Strategy.parse(annotations.get(STRATEGY), Strategy.Balanced), maxPerNode, tolerations,
-                spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(), annotations.get(SPREAD_KEY));
+                appKey(pod), Strategy.parse(annotations.get(Annotations.PLACEMENT_STRATEGY), Strategy.Balanced), maxPerNode, tolerations,
+                spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(), annotations.get(Annotations.SPREAD_KEY));
     }
 
     /** The app or pool a pod belongs to, namespaced, e.g. {@code demo/shop}; null for other pods. */
@@ -56,7 +49,7 @@ public final class PodRequests {
         if (labels == null) {
             return null;
         }
-        String app = labels.getOrDefault(APP, labels.get(POOL));
+        String app = labels.getOrDefault(Labels.APP, labels.get(Labels.POOL));
         return app == null ? null : pod.getMetadata().getNamespace() + "/" + app;
     }
 
@@ -86,8 +79,8 @@ public final class PodRequests {
         }
         if (isLauncherOfAPoolVm(pod)) {
             Map<String, String> annotations = pod.getMetadata().getAnnotations();
-            cpu = Math.max(cpu, guestSize(annotations.get(GUEST_CPU), PodRequests::milli));
-            memory = Math.max(memory, guestSize(annotations.get(GUEST_MEMORY), PodRequests::bytes));
+            cpu = Math.max(cpu, guestSize(annotations.get(Annotations.GUEST_CPU), PodRequests::milli));
+            memory = Math.max(memory, guestSize(annotations.get(Annotations.GUEST_MEMORY), PodRequests::bytes));
         }
         return new Resources(cpu, memory, 1, gpus);
     }
@@ -101,7 +94,7 @@ public final class PodRequests {
         Map<String, String> labels = pod.getMetadata().getLabels();
         OwnerReference controller = KubernetesResourceUtil.getControllerUid(pod);
         return labels != null && pod.getMetadata().getAnnotations() != null
-                && "pyfleet".equals(labels.get(MANAGED_BY)) && labels.containsKey(POOL) && controller != null
+                && Labels.managedByPyFleet(labels) && labels.containsKey(Labels.POOL) && controller != null
                 && "VirtualMachineInstance".equals(controller.getKind()) && controller.getApiVersion() != null
                 && controller.getApiVersion().startsWith("kubevirt.io/");
     }

@@ -7,12 +7,11 @@ import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.pyfleet.api.v1alpha1.PythonApp;
-import dev.pyfleet.api.v1alpha1.VMPool;
-import dev.pyfleet.operator.Leadership;
+import dev.pyfleet.api.v1alpha1.ConditionedStatus;
+import dev.pyfleet.kube.Leadership;
 import dev.pyfleet.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,26 +34,19 @@ public class FleetMetrics {
         this.leadership = leadership;
     }
 
-    public void watchApps(IndexedResourceCache<PythonApp> cache) {
-        watch("PythonApp", cache, app -> app.getStatus() == null ? null : app.getStatus().conditions(),
-                app -> app.getSpec().replicas() == null ? 1 : app.getSpec().replicas(),
-                app -> app.getStatus() == null || app.getStatus().readyReplicas() == null ? 0
-                        : app.getStatus().readyReplicas());
-    }
-
-    public void watchPools(IndexedResourceCache<VMPool> cache) {
-        watch("VMPool", cache, pool -> pool.getStatus() == null ? null : pool.getStatus().conditions(),
-                pool -> pool.getSpec().replicas() == null ? 1 : pool.getSpec().replicas(),
-                pool -> pool.getStatus() == null || pool.getStatus().readyReplicas() == null ? 0
-                        : pool.getStatus().readyReplicas());
-    }
-
-    private <R extends HasMetadata> void watch(String kind, IndexedResourceCache<R> cache,
-            Function<R, List<Condition>> conditions, ToDoubleFunction<R> desired, ToDoubleFunction<R> ready) {
+    /**
+     * Exports the gauges of one kind from its controller's cache, once this replica leads.
+     *
+     * @param desired replicas asked for, defaults applied
+     * @param ready ready replicas as the status says
+     */
+    public <R extends CustomResource<?, ? extends ConditionedStatus<?>>> void watch(String kind,
+            IndexedResourceCache<R> cache, ToDoubleFunction<R> desired, ToDoubleFunction<R> ready) {
+        Function<R, List<Condition>> conditions = r -> r.getStatus() == null ? null : r.getStatus().conditions();
         leadership.whenLeading(() -> register(kind, cache, conditions, desired, ready));
     }
 
-    private <R extends HasMetadata> void register(String kind, IndexedResourceCache<R> cache,
+    private <R extends CustomResource<?, ?>> void register(String kind, IndexedResourceCache<R> cache,
             Function<R, List<Condition>> conditions, ToDoubleFunction<R> desired, ToDoubleFunction<R> ready) {
         for (String type : CONDITIONS) {
             for (String status : List.of("True", "False")) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.pyfleet.kube.Leadership;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -18,6 +19,13 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
  * is no Lease and no fence, so a single local operator needs neither.
  */
 public class LeaderElectionProducer {
+
+    /** Without a Lease this replica leads from the start; with one, from the moment it acquires it. */
+    @Produces
+    @Singleton
+    Leadership leadership(OperatorSettings settings) {
+        return new Leadership(!settings.leaderElection().enabled());
+    }
 
     @Produces
     @Dependent

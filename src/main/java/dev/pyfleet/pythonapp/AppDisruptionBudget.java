@@ -2,6 +2,9 @@ package dev.pyfleet.pythonapp;
 
 import dev.pyfleet.api.v1alpha1.DisruptionBudgetSpec;
 import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.app.EffectiveSpec;
+import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kube.Ownership;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
@@ -25,9 +28,9 @@ public final class AppDisruptionBudget {
         IntOrString minAvailable = maxUnavailable != null ? null
                 : budget != null && budget.minAvailable() != null ? budget.minAvailable() : new IntOrString(1);
         return new PodDisruptionBudgetBuilder()
-                .withMetadata(AppLabels.ownedMetadata(app))
+                .withMetadata(Ownership.namedAfter(app, Labels.ofApp(app.getMetadata().getName())))
                 .withNewSpec()
-                .withNewSelector().withMatchLabels(AppLabels.selector(app)).endSelector()
+                .withNewSelector().withMatchLabels(Labels.appSelector(app.getMetadata().getName())).endSelector()
                 .withMinAvailable(minAvailable)
                 .withMaxUnavailable(maxUnavailable)
                 .endSpec()

@@ -1,6 +1,8 @@
 package dev.pyfleet.pythonapp;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.app.EffectiveSpec;
+import dev.pyfleet.kube.Labels;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -10,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-@KubernetesDependent(informer = @Informer(labelSelector = AppLabels.MANAGED_BY + "=" + AppLabels.MANAGER))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.ALL_MANAGED))
 public class AppDisruptionBudgetDependent extends CRUDKubernetesDependentResource<PodDisruptionBudget, PythonApp> {
 
     public AppDisruptionBudgetDependent() {

@@ -9,13 +9,16 @@ import dev.pyfleet.api.v1alpha1.PlacementSpec;
 import dev.pyfleet.api.v1alpha1.ProcessSpec;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.PythonAppSpec;
-import dev.pyfleet.status.TemplateRevision;
+import dev.pyfleet.app.EffectiveSpec;
+import dev.pyfleet.app.ProcessCommand;
+import dev.pyfleet.kube.Annotations;
+import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kube.Ownership;
+import dev.pyfleet.kube.TemplateRevision;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -36,9 +39,6 @@ public final class AppPodTemplate {
 
     /** Non-root identity for the app's container; the restricted Pod Security profile forbids root. */
     static final long APP_UID = 10001;
-    public static final String STRATEGY_ANNOTATION = "pyfleet.dev/placement-strategy";
-    public static final String MAX_PER_NODE_ANNOTATION = "pyfleet.dev/max-per-node";
-    public static final String SPREAD_KEY_ANNOTATION = "pyfleet.dev/spread-key";
 
     private final PythonApp app;
     private final PodTemplateSpec template;
@@ -66,8 +66,8 @@ public final class AppPodTemplate {
                 .withNewMetadataLike(template.getMetadata())
                 .withName(podName(app.getMetadata().getName(), revision, ordinal))
                 .withNamespace(app.getMetadata().getNamespace())
-                .addToLabels(AppLabels.REVISION, revision)
-                .withOwnerReferences(ownerReference(app))
+                .addToLabels(Labels.REVISION, revision)
+                .withOwnerReferences(Ownership.controlledBy(app))
                 .endMetadata()
                 .withSpec(template.getSpec())
                 .build();
@@ -77,12 +77,6 @@ public final class AppPodTemplate {
         return app + "-" + revision + "-" + ordinal;
     }
 
-    public static OwnerReference ownerReference(PythonApp app) {
-        return new OwnerReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(app.getKind())
-                .withName(app.getMetadata().getName()).withUid(app.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).build();
-    }
-
     private static PodTemplateSpec buildTemplate(PythonApp app, String schedulerName) {
         PythonAppSpec spec = app.getSpec();
         EffectiveSpec effective = new EffectiveSpec(spec);
@@ -90,11 +84,11 @@ public final class AppPodTemplate {
         String spreadKey = effective.strategy() == PlacementSpec.Strategy.Spread ? effective.topologyKey() : null;
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
-                .withLabels(AppLabels.of(app))
-                .addToAnnotations(STRATEGY_ANNOTATION, effective.strategy().name())
-                .addToAnnotations(MAX_PER_NODE_ANNOTATION, String.valueOf(effective.maxPerNode()))
+                .withLabels(Labels.ofApp(app.getMetadata().getName()))
+                .addToAnnotations(Annotations.PLACEMENT_STRATEGY, effective.strategy().name())
+                .addToAnnotations(Annotations.MAX_PER_NODE, String.valueOf(effective.maxPerNode()))
                 .addToAnnotations(spreadKey == null ? java.util.Map.of()
-                        : java.util.Map.of(SPREAD_KEY_ANNOTATION, spreadKey))
+                        : java.util.Map.of(Annotations.SPREAD_KEY, spreadKey))
                 .endMetadata()
                 .withNewSpec()
                 .withTopologySpreadConstraints(spreadKey == null ? null : List.of(spreadConstraint(app, spreadKey,
@@ -123,14 +117,14 @@ public final class AppPodTemplate {
     private static TopologySpreadConstraint spreadConstraint(PythonApp app, String key, int maxSkew) {
         return new TopologySpreadConstraintBuilder().withTopologyKey(key).withMaxSkew(maxSkew)
                 .withWhenUnsatisfiable("DoNotSchedule")
-                .withNewLabelSelector().addToMatchLabels(AppLabels.APP, app.getMetadata().getName())
+                .withNewLabelSelector().addToMatchLabels(Labels.APP, app.getMetadata().getName())
                 .endLabelSelector()
-                .withMatchLabelKeys(AppLabels.REVISION).build();
+                .withMatchLabelKeys(Labels.REVISION).build();
     }
 
     private static Container container(PythonAppSpec spec, EffectiveSpec effective) {
         int port = effective.port();
-        int workers = WorkerCount.of(spec.process() == null ? null : spec.process().workers(), spec.resources());
+        int workers = effective.workers();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("PORT", String.valueOf(port), null));
         env.add(new EnvVar("PYTHONUNBUFFERED", "1", null));

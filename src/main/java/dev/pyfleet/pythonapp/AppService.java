@@ -2,7 +2,9 @@ package dev.pyfleet.pythonapp;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
-import dev.pyfleet.vmpool.PoolLabels;
+import dev.pyfleet.app.EffectiveSpec;
+import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kube.Ownership;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -20,11 +22,11 @@ public final class AppService {
         EffectiveSpec spec = new EffectiveSpec(app.getSpec());
         boolean onPool = spec.runtime() == RuntimeSpec.Type.VMPool;
         return new ServiceBuilder()
-                .withMetadata(AppLabels.ownedMetadata(app))
+                .withMetadata(Ownership.namedAfter(app, Labels.ofApp(app.getMetadata().getName())))
                 .withNewSpec()
                 .withType(spec.serviceType().name())
-                .withSelector(onPool ? PoolLabels.selector(app.getSpec().runtime().poolRef().name())
-                        : AppLabels.selector(app))
+                .withSelector(spec.poolName().map(Labels::poolSelector)
+                        .orElseGet(() -> Labels.appSelector(app.getMetadata().getName())))
                 .addNewPort().withName("http").withProtocol("TCP").withPort(spec.servicePort())
                 .withTargetPort(onPool ? new IntOrString(spec.port()) : new IntOrString("http")).endPort()
                 .endSpec()

@@ -1,6 +1,8 @@
 package dev.pyfleet.pythonapp;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.app.EffectiveSpec;
+import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -9,7 +11,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-@KubernetesDependent(informer = @Informer(labelSelector = AppLabels.MANAGED_BY + "=" + AppLabels.MANAGER))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.ALL_MANAGED))
 public class AppServiceDependent extends CRUDKubernetesDependentResource<Service, PythonApp> {
 
     public AppServiceDependent() {

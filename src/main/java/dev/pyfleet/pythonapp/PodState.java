@@ -3,6 +3,7 @@ package dev.pyfleet.pythonapp;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
@@ -26,7 +27,7 @@ public record PodState(String name, String revision, Instant created, boolean te
                         : status.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
         boolean ready = readyCondition.map(c -> "True".equals(c.getStatus())).orElse(false);
         return new PodState(pod.getMetadata().getName(),
-                pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(AppLabels.REVISION),
+                pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.REVISION),
                 parse(pod.getMetadata().getCreationTimestamp()),
                 pod.getMetadata().getDeletionTimestamp() != null,
                 "Failed".equals(phase) || "Succeeded".equals(phase),

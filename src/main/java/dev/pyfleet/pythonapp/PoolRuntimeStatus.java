@@ -7,7 +7,8 @@ import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.status.Conditions;
-import dev.pyfleet.vmpool.PoolLabels;
+import dev.pyfleet.app.EffectivePoolSpec;
+import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /**
@@ -36,7 +37,7 @@ final class PoolRuntimeStatus {
         } else {
             var status = pool.getStatus();
             List<Condition> poolConditions = status == null ? null : status.conditions();
-            desired = pool.getSpec().replicas() == null ? 1 : pool.getSpec().replicas();
+            desired = new EffectivePoolSpec(pool.getSpec()).replicas();
             ready = status == null || status.readyReplicas() == null ? 0 : status.readyReplicas();
             updated = status == null || status.updatedReplicas() == null ? 0 : status.updatedReplicas();
             revision = status == null ? null : status.updateRevision();
@@ -48,7 +49,7 @@ final class PoolRuntimeStatus {
         boolean isReady = Conditions.isTrue(conditions, Conditions.READY);
         String phase = pool == null ? "Waiting" : Conditions.isTrue(conditions, Conditions.DEGRADED) ? "Degraded"
                 : isReady ? "Running" : "Progressing";
-        return new PythonAppStatus(generation, ready, ready, updated, ready, PoolLabels.selectorString(poolName),
+        return new PythonAppStatus(generation, ready, ready, updated, ready, Labels.asString(Labels.poolSelector(poolName)),
                 isReady ? revision : previous == null ? null : previous.currentRevision(), revision,
                 ready + "/" + desired, phase, null,
                 Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now));

@@ -1,18 +1,15 @@
 package dev.pyfleet.pythonapp;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -20,12 +17,17 @@ import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import dev.pyfleet.api.v1alpha1.VMPool;
-import dev.pyfleet.events.EventRecorder;
-import dev.pyfleet.events.ReconcileFailures;
+import dev.pyfleet.app.EffectiveSpec;
+import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kube.PrunedItemStore;
 import dev.pyfleet.metrics.FleetMetrics;
 import dev.pyfleet.operator.OperatorSettings;
-import dev.pyfleet.operator.PrunedItemStore;
 import dev.pyfleet.status.Conditions;
+import dev.pyfleet.status.Event;
+import dev.pyfleet.status.EventRecorder;
+import dev.pyfleet.status.ReconcileFailures;
+import dev.pyfleet.status.Report;
+import dev.pyfleet.status.StatusUpdates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -56,8 +58,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
         timeUnit = TimeUnit.MINUTES))
 public class PythonAppReconciler implements Reconciler<PythonApp> {
 
-    static final String DEPENDS_ON_INDEX = "pyfleet.dev/depends-on";
-    static final String POOL_INDEX = "pyfleet.dev/pool";
+    static final String DEPENDS_ON_INDEX = "depends-on";
+    static final String POOL_INDEX = "pool";
     static final int TAKEN_NAMES_PER_RECONCILE = 16;
 
     private final OperatorSettings settings;
@@ -82,13 +84,14 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
     @Override
     public List<EventSource<?, PythonApp>> prepareEventSources(EventSourceContext<PythonApp> context) {
         podSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PythonApp.class)
-                .withName("pods").withLabelSelector(AppLabels.ALL_APP_PODS).withItemStore(new PrunedItemStore<>())
+                .withName("pods").withLabelSelector(Labels.ALL_APP_PODS).withItemStore(new PrunedItemStore<>())
                 .build(), context);
         // An app that waits for others is woken when one of them changes, and reads their state from the same
         // informer that woke it (the primary cache may not have seen that change yet).
         var primaries = context.getPrimaryCache();
-        metrics.watchApps(primaries);
-        primaries.addIndexer(DEPENDS_ON_INDEX, app -> dependsOn(app).stream()
+        metrics.watch("PythonApp", primaries, app -> new EffectiveSpec(app.getSpec()).replicas(),
+                app -> app.getStatus() == null ? 0 : Objects.requireNonNullElse(app.getStatus().readyReplicas(), 0));
+        primaries.addIndexer(DEPENDS_ON_INDEX, app -> new EffectiveSpec(app.getSpec()).dependsOn().stream()
                 .map(dependency -> app.getMetadata().getNamespace() + "/" + dependency).toList());
         appSource = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(PythonApp.class, PythonApp.class).withName("dependencies")
@@ -98,8 +101,8 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .build(), context);
         // Apps on a VM pool report their pool's state, so a change to the pool wakes them.
-        primaries.addIndexer(POOL_INDEX, app -> poolRef(app).map(pool -> List.of(
-                app.getMetadata().getNamespace() + "/" + pool)).orElse(List.of()));
+        primaries.addIndexer(POOL_INDEX, app -> new EffectiveSpec(app.getSpec()).poolName()
+                .map(pool -> List.of(app.getMetadata().getNamespace() + "/" + pool)).orElse(List.of()));
         poolSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(VMPool.class, PythonApp.class)
                 .withName("pools")
                 .withSecondaryToPrimaryMapper(pool -> primaries
@@ -139,39 +142,37 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         AppPodTemplate template = AppPodTemplate.of(app, settings.schedulerName());
         RolloutPlanner.Bounds bounds = RolloutPlanner.Bounds.of(spec.replicas(), spec.maxSurge(),
                 spec.maxUnavailable(), spec.minReadySeconds());
-        Dependencies.State dependencies = dependencies(app);
+        Dependencies.State dependencies = dependencies(app, spec);
         RolloutPlan plan = dependencies instanceof Dependencies.Met
                 ? RolloutPlanner.plan(bounds, template.revision(), states, now)
-                : new RolloutPlan(0, List.of(), Optional.empty());
-        apply(app, template, plan, states, context.getClient());
+                : RolloutPlan.none();
+        List<Event> told = new ArrayList<>(plan.events());
+        told.addAll(apply(app, template, plan, states, context.getClient()));
 
-        StatusReport.Result report = StatusReport.of(new StatusReport.Observation(
-                Objects.requireNonNullElse(app.getMetadata().getGeneration(), 0L), AppLabels.selectorString(app),
-                template.revision(), bounds, spec.progressDeadlineSeconds(), states, plan, dependencies, previous,
-                now));
-        report.events().forEach(e -> events.record(app, e.warning(), e.reason(), e.message()));
+        Report<PythonAppStatus> report = StatusReport.of(new StatusReport.Observation(
+                Objects.requireNonNullElse(app.getMetadata().getGeneration(), 0L),
+                Labels.asString(Labels.appSelector(app.getMetadata().getName())), template.revision(), bounds,
+                spec.progressDeadlineSeconds(), states, plan, dependencies, previous, now));
+        told.addAll(report.events());
+        events.record(app, told);
 
-        UpdateControl<PythonApp> control;
-        if (report.status().equals(previous)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            app.setStatus(report.status());
-            control = UpdateControl.patchStatus(app);
-        }
-        nextCheck(plan, report.status(), spec, now).ifPresent(control::rescheduleAfter);
-        return control;
+        PythonAppStatus status = report.status();
+        return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(app, status), StatusUpdates.soonest(
+                plan.recheckAfter(), StatusUpdates.untilProgressDeadline(status.conditions(),
+                        status.lastProgressTime(), spec.progressDeadlineSeconds(), now)));
     }
 
     /**
      * Creates the planned Pods at the lowest free ordinals of the revision, then deletes the planned ones. A name
-     * held by a Pod this app does not control is passed over (with a Warning), so such a Pod never stands in for a
-     * replica; at most {@link #TAKEN_NAMES_PER_RECONCILE} are passed over in one go.
+     * held by a Pod this app does not control is passed over (with a Warning, returned), so such a Pod never stands
+     * in for a replica; at most {@link #TAKEN_NAMES_PER_RECONCILE} are passed over in one go.
      */
-    private void apply(PythonApp app, AppPodTemplate template, RolloutPlan plan, List<PodState> pods,
+    private List<Event> apply(PythonApp app, AppPodTemplate template, RolloutPlan plan, List<PodState> pods,
             KubernetesClient client) {
         String namespace = app.getMetadata().getNamespace();
         PodWriter writer = new PodWriter(client, podSource);
         Set<String> taken = pods.stream().map(PodState::name).collect(Collectors.toCollection(HashSet::new));
+        List<Event> told = new ArrayList<>();
         int created = 0;
         int passedOver = 0;
         for (int ordinal = 0; created < plan.create() && passedOver < TAKEN_NAMES_PER_RECONCILE; ordinal++) {
@@ -180,72 +181,34 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                 continue;
             }
             if (writer.create(template.pod(ordinal)) == PodWriter.Created.TAKEN) {
-                events.warning(app, "PodNameTaken", "a Pod named " + name + " exists and is not this app's; "
-                        + "using the next name");
+                told.add(Event.warning("PodNameTaken", "a Pod named " + name + " exists and is not this app's; "
+                        + "using the next name"));
                 passedOver++;
             } else {
                 created++;
             }
         }
-        Set<String> failed = pods.stream().filter(PodState::failed).map(PodState::name).collect(Collectors.toSet());
-        for (String name : plan.delete()) {
-            if (failed.contains(name)) {
-                events.warning(app, "PodFailed", "Pod " + name + " finished or failed; replacing it");
-            }
-            writer.delete(namespace, name);
-        }
-        List<PodState> live = pods.stream().filter(PodState::live).toList();
-        boolean rolling = live.stream().anyMatch(p -> !template.revision().equals(p.revision()));
-        int desired = new EffectiveSpec(app.getSpec()).replicas();
-        if (!rolling && plan.changesSomething() && live.size() != desired) {
-            events.normal(app, desired > live.size() ? "ScalingUp" : "ScalingDown",
-                    "scaling from " + live.size() + " to " + desired + " Pods");
-        }
+        plan.delete().forEach(name -> writer.delete(namespace, name));
+        return told;
     }
 
     /** Apps on VM pools are installed by the VMPool controller; this one keeps their Service and reports. */
     private UpdateControl<PythonApp> onPool(PythonApp app, Instant now) {
         VMPool pool = poolSource.get(new ResourceID(app.getSpec().runtime().poolRef().name(),
                 app.getMetadata().getNamespace())).orElse(null);
-        PythonAppStatus status = PoolRuntimeStatus.of(app, pool, now);
-        if (status.equals(app.getStatus())) {
-            return UpdateControl.noUpdate();
-        }
-        app.setStatus(status);
-        return UpdateControl.patchStatus(app);
+        return StatusUpdates.patchIfChanged(app, PoolRuntimeStatus.of(app, pool, now));
     }
 
-    private static Optional<String> poolRef(PythonApp app) {
-        var runtime = app.getSpec() == null ? null : app.getSpec().runtime();
-        return runtime == null || runtime.type() != RuntimeSpec.Type.VMPool || runtime.poolRef() == null
-                ? Optional.empty() : Optional.of(runtime.poolRef().name());
-    }
-
-    private Dependencies.State dependencies(PythonApp app) {
-        if (dependsOn(app).isEmpty()) {
+    private Dependencies.State dependencies(PythonApp app, EffectiveSpec spec) {
+        if (spec.dependsOn().isEmpty()) {
             return new Dependencies.Met();
         }
         List<PythonApp> apps = appSource.list(app.getMetadata().getNamespace()).toList();
-        Map<String, List<String>> graph = apps.stream()
-                .collect(Collectors.toMap(a -> a.getMetadata().getName(), PythonAppReconciler::dependsOn));
+        Map<String, List<String>> graph = apps.stream().collect(Collectors.toMap(a -> a.getMetadata().getName(),
+                a -> new EffectiveSpec(a.getSpec()).dependsOn()));
         Set<String> ready = apps.stream()
                 .filter(a -> a.getStatus() != null && Conditions.isTrue(a.getStatus().conditions(), Conditions.READY))
                 .map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
         return Dependencies.check(app.getMetadata().getName(), graph, ready);
-    }
-
-    /** Wakes the controller when time alone changes the answer: minReadySeconds passing, or a progress deadline. */
-    private static Optional<Duration> nextCheck(RolloutPlan plan, PythonAppStatus status, EffectiveSpec spec,
-            Instant now) {
-        Optional<Duration> deadline = Optional.empty();
-        if (Conditions.isTrue(status.conditions(), Conditions.PROGRESSING)) {
-            Instant due = Instant.parse(status.lastProgressTime()).plusSeconds(spec.progressDeadlineSeconds() + 1);
-            deadline = Optional.of(Duration.between(now, due)).filter(d -> !d.isNegative());
-        }
-        return Stream.of(plan.recheckAfter(), deadline).flatMap(Optional::stream).min(Comparator.naturalOrder());
-    }
-
-    static List<String> dependsOn(PythonApp app) {
-        return app.getSpec() == null || app.getSpec().dependsOn() == null ? List.of() : app.getSpec().dependsOn();
     }
 }

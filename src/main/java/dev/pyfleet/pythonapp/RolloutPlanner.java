@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import dev.pyfleet.kube.IntOrPercent;
+import dev.pyfleet.status.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 /**
@@ -29,27 +31,12 @@ public final class RolloutPlanner {
 
         /** Resolves percentages as a Deployment does: surge rounds up, unavailable down, and they are never both 0. */
         public static Bounds of(int replicas, IntOrString maxSurge, IntOrString maxUnavailable, long minReadySeconds) {
-            int surge = resolve(maxSurge, replicas, true);
-            int unavailable = resolve(maxUnavailable, replicas, false);
+            int surge = IntOrPercent.resolve(maxSurge, replicas, true);
+            int unavailable = IntOrPercent.resolve(maxUnavailable, replicas, false);
             if (surge == 0 && unavailable == 0) {
                 unavailable = 1;
             }
             return new Bounds(replicas, surge, unavailable, minReadySeconds);
-        }
-
-        static int resolve(IntOrString value, int replicas, boolean roundUp) {
-            if (value == null) {
-                return 0;
-            }
-            if (value.getIntVal() != null) {
-                return value.getIntVal();
-            }
-            String text = value.getStrVal().trim();
-            if (!text.endsWith("%")) {
-                return Integer.parseInt(text);
-            }
-            double exact = replicas * Integer.parseInt(text.substring(0, text.length() - 1)) / 100.0;
-            return (int) (roundUp ? Math.ceil(exact) : Math.floor(exact));
         }
     }
 
@@ -87,7 +74,24 @@ public final class RolloutPlanner {
                 }
             }
         }
-        return new RolloutPlan(create, List.copyOf(delete), recheckAfter(bounds, pods, now));
+        return new RolloutPlan(create, List.copyOf(delete), recheckAfter(bounds, pods, now),
+                events(bounds, create, delete, pods, old));
+    }
+
+    /** Failed Pods being replaced, and a change of scale (a rollout's own churn is told by the status report). */
+    private static List<Event> events(Bounds bounds, int create, List<String> delete, List<PodState> pods,
+            List<PodState> old) {
+        List<Event> events = new ArrayList<>();
+        pods.stream().filter(p -> p.failed() && delete.contains(p.name()))
+                .forEach(p -> events.add(Event.warning("PodFailed", "Pod " + p.name()
+                        + " finished or failed; replacing it")));
+        long live = pods.stream().filter(PodState::live).count();
+        boolean changes = create > 0 || !delete.isEmpty();
+        if (old.isEmpty() && changes && live != bounds.replicas()) {
+            events.add(Event.normal(bounds.replicas() > live ? "ScalingUp" : "ScalingDown",
+                    "scaling from " + live + " to " + bounds.replicas() + " Pods"));
+        }
+        return events;
     }
 
     /** When the next ready Pod passes minReadySeconds: no Pod event will announce that moment. */

@@ -6,6 +6,8 @@ import java.util.List;
 
 import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.status.Conditions;
+import dev.pyfleet.status.Report;
+import dev.pyfleet.status.RolloutEvents;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /**
@@ -19,19 +21,13 @@ public final class StatusReport {
     private StatusReport() {
     }
 
-    public record Event(boolean warning, String reason, String message) {
-    }
-
-    public record Result(PythonAppStatus status, List<Event> events) {
-    }
-
     /** Everything one reconcile of one app observed and decided. */
     public record Observation(long generation, String selector, String revision, RolloutPlanner.Bounds bounds,
             int progressDeadlineSeconds, List<PodState> pods, RolloutPlan plan, Dependencies.State dependencies,
             PythonAppStatus previous, Instant now) {
     }
 
-    public static Result of(Observation o) {
+    public static Report<PythonAppStatus> of(Observation o) {
         PythonAppStatus previous = o.previous();
         int desired = o.bounds().replicas();
         List<PodState> live = o.pods().stream().filter(PodState::live).toList();
@@ -103,7 +99,9 @@ public final class StatusReport {
         PythonAppStatus status = new PythonAppStatus(o.generation(), live.size(), ready, updated, available,
                 o.selector(), complete ? o.revision() : previous == null ? null : previous.currentRevision(),
                 o.revision(), ready + "/" + desired, phase, lastProgress.toString(), merged);
-        return new Result(status, events(o, previous, merged, complete));
+        return new Report<>(status, RolloutEvents.of(previous == null ? null : previous.conditions(), merged,
+                previous == null ? null : previous.updateRevision(), o.revision(),
+                "rolling out revision " + o.revision(), complete, "revision " + o.revision() + ": " + desired + " of " + desired + " Pods available"));
     }
 
     private static Condition readyCondition(Observation o, boolean dependenciesMet, boolean complete,
@@ -118,28 +116,6 @@ public final class StatusReport {
         }
         return Conditions.of(Conditions.READY, false, deadlineExceeded ? "ProgressDeadlineExceeded"
                 : "RolloutInProgress", counts);
-    }
-
-    private static List<Event> events(Observation o, PythonAppStatus previous, List<Condition> now,
-            boolean complete) {
-        List<Event> events = new ArrayList<>();
-        List<Condition> before = previous == null ? null : previous.conditions();
-        if (previous != null && previous.updateRevision() != null && !previous.updateRevision().equals(o.revision())) {
-            events.add(new Event(false, "RolloutStarted",
-                    "rolling out revision " + o.revision() + " (was " + previous.updateRevision() + ")"));
-        }
-        if (complete && !Conditions.isTrue(before, Conditions.READY)) {
-            events.add(new Event(false, "RolloutComplete", "revision " + o.revision() + ": "
-                    + o.bounds().replicas() + " of " + o.bounds().replicas() + " Pods available"));
-        }
-        Condition degraded = Conditions.find(now, Conditions.DEGRADED);
-        Condition wasDegraded = Conditions.find(before, Conditions.DEGRADED);
-        boolean newlyDegraded = "True".equals(degraded.getStatus()) && (wasDegraded == null
-                || !"True".equals(wasDegraded.getStatus()) || !degraded.getReason().equals(wasDegraded.getReason()));
-        if (newlyDegraded) {
-            events.add(new Event(true, degraded.getReason(), degraded.getMessage()));
-        }
-        return events;
     }
 
     private static int nullToZero(Integer value) {

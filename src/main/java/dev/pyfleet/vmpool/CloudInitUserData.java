@@ -12,9 +12,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
-import dev.pyfleet.pythonapp.EffectiveSpec;
-import dev.pyfleet.pythonapp.ProcessCommand;
-import dev.pyfleet.pythonapp.WorkerCount;
+import dev.pyfleet.app.EffectivePoolSpec;
+import dev.pyfleet.app.EffectiveSpec;
+import dev.pyfleet.app.ProcessCommand;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -124,10 +124,9 @@ public final class CloudInitUserData {
     static String unit(PythonApp app, VMPoolSpec.VMTemplate vm) {
         EffectiveSpec spec = new EffectiveSpec(app.getSpec());
         int port = spec.port();
-        var guest = new ResourceRequirements(null, Map.of("cpu", new Quantity(String.valueOf(vm.cpu() == null ? 1
-                : vm.cpu())), "memory", new Quantity(vm.memory())), null);
-        int workers = WorkerCount.of(app.getSpec().process() == null ? null : app.getSpec().process().workers(),
-                guest);
+        var guest = new ResourceRequirements(null, Map.of("cpu",
+                new Quantity(String.valueOf(EffectivePoolSpec.cpu(vm))), "memory", new Quantity(vm.memory())), null);
+        int workers = spec.workersWithin(guest);
         List<String> command = new ArrayList<>(ProcessCommand.of(app.getSpec(), port, workers));
         if (!command.isEmpty() && !command.get(0).startsWith("/")) {
             command.set(0, VENV + "/bin/" + command.get(0));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
+import dev.pyfleet.app.EffectivePoolSpec;
 
 /**
  * Plans the next step for a pool's VMs: heal VMs that keep failing, shrink by the scale-down policy, replace
@@ -23,6 +24,11 @@ public final class PoolPlanner {
     /** The pool's settings with defaults applied and maxUnavailable resolved. */
     public record Settings(int replicas, boolean rollingUpdate, int maxUnavailable, VMPoolSpec.ScaleDown.Policy policy,
             boolean autoHealing, int failureThreshold, Duration minFailingDuration) {
+
+        public static Settings of(EffectivePoolSpec spec) {
+            return new Settings(spec.replicas(), spec.rollingUpdate(), spec.maxUnavailable(), spec.scaleDownPolicy(),
+                    spec.autoHealing(), spec.failureThreshold(), spec.minFailingDuration());
+        }
     }
 
     public static PoolPlan plan(Settings settings, String revision, List<VMState> vms, Instant now) {

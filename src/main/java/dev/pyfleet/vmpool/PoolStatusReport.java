@@ -8,20 +8,16 @@ import java.util.Map;
 
 import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.status.Conditions;
+import dev.pyfleet.status.Report;
+import dev.pyfleet.status.RolloutEvents;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /** A pool's status from what one reconcile observed and planned; pure, like the PythonApp's StatusReport. */
 public final class PoolStatusReport {
 
-    public static final String KUBEVIRT_AVAILABLE = "KubeVirtAvailable";
+    public static final String KUBEVIRT_AVAILABLE = Conditions.KUBEVIRT_AVAILABLE;
 
     private PoolStatusReport() {
-    }
-
-    public record Event(boolean warning, String reason, String message) {
-    }
-
-    public record Result(VMPoolStatus status, List<Event> events) {
     }
 
     /** @param nodes VM name to the node its instance runs on */
@@ -44,7 +40,7 @@ public final class PoolStatusReport {
                 List.of(), conditions);
     }
 
-    public static Result of(Observation o) {
+    public static Report<VMPoolStatus> of(Observation o) {
         VMPoolStatus previous = o.previous();
         List<VMState> live = o.vms().stream().filter(v -> !v.terminating()).toList();
         int ready = (int) live.stream().filter(VMState::ready).count();
@@ -92,21 +88,9 @@ public final class PoolStatusReport {
         VMPoolStatus status = new VMPoolStatus(o.generation(), live.size(), ready, updated, o.selector(),
                 complete ? o.revision() : previous == null ? null : previous.currentRevision(), o.revision(),
                 ready + "/" + o.replicas(), phase, lastProgress.toString(), vms, merged);
-
-        List<Event> events = new ArrayList<>();
-        if (previous != null && previous.updateRevision() != null && !previous.updateRevision().equals(o.revision())) {
-            events.add(new Event(false, "RolloutStarted", "replacing VMs with revision " + o.revision()
-                    + " (was " + previous.updateRevision() + ")"));
-        }
-        if (complete && !Conditions.isTrue(previous == null ? null : previous.conditions(), Conditions.READY)) {
-            events.add(new Event(false, "RolloutComplete", counts));
-        }
-        Condition degraded = Conditions.find(merged, Conditions.DEGRADED);
-        if ("True".equals(degraded.getStatus()) && !Conditions.isTrue(previous == null ? null
-                : previous.conditions(), Conditions.DEGRADED)) {
-            events.add(new Event(true, degraded.getReason(), degraded.getMessage()));
-        }
-        return new Result(status, events);
+        return new Report<>(status, RolloutEvents.of(previous == null ? null : previous.conditions(), merged,
+                previous == null ? null : previous.updateRevision(), o.revision(),
+                "replacing VMs with revision " + o.revision(), complete, counts));
     }
 
     private static String notReadyUpdated(Observation o) {

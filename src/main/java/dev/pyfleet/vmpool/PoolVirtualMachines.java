@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.pyfleet.api.v1alpha1.PlacementSpec;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
@@ -16,10 +15,12 @@ import dev.pyfleet.kubevirt.VirtualMachineSpec.CloudInitNoCloud;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.Disk;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.SecretRef;
 import dev.pyfleet.kubevirt.VirtualMachineSpec.Volume;
-import dev.pyfleet.pythonapp.AppLabels;
-import dev.pyfleet.status.TemplateRevision;
+import dev.pyfleet.app.EffectivePoolSpec;
+import dev.pyfleet.kube.Annotations;
+import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kube.Ownership;
+import dev.pyfleet.kube.TemplateRevision;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 
@@ -29,11 +30,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
  * to any app on it rolls the pool.
  */
 public final class PoolVirtualMachines {
-
-    /** Guest size for the scheduler extender: the launcher pod's own requests say little of the VM's. */
-    public static final String GUEST_CPU_ANNOTATION = "pyfleet.dev/guest-cpu";
-    public static final String GUEST_MEMORY_ANNOTATION = "pyfleet.dev/guest-memory";
-    public static final String REVISION = AppLabels.REVISION;
 
     /** The key of the user-data in its Secret, as KubeVirt reads it. */
     public static final String USER_DATA_KEY = "userdata";
@@ -77,10 +73,9 @@ public final class PoolVirtualMachines {
     /** The Secret with this revision's user-data, owned by the pool (deleted with it). */
     public Secret userDataSecret() {
         return new SecretBuilder().withNewMetadata().withName(userDataSecret)
-                .withNamespace(pool.getMetadata().getNamespace()).withLabels(PoolLabels.of(pool))
-                .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion(pool.getApiVersion())
-                        .withKind(pool.getKind()).withName(pool.getMetadata().getName())
-                        .withUid(pool.getMetadata().getUid()).withController(true).build())
+                .withNamespace(pool.getMetadata().getNamespace())
+                .withLabels(Labels.ofPool(pool.getMetadata().getName()))
+                .addToOwnerReferences(Ownership.controlledBy(pool))
                 .endMetadata().withType("Opaque").withImmutable(true)
                 .withStringData(Map.of(USER_DATA_KEY, userData)).build();
     }
@@ -106,20 +101,17 @@ public final class PoolVirtualMachines {
 
     public VirtualMachine vm(int ordinal) {
         VirtualMachine vm = new VirtualMachine();
-        Map<String, String> labels = new LinkedHashMap<>(PoolLabels.of(pool));
-        labels.put(REVISION, revision);
+        Map<String, String> labels = new LinkedHashMap<>(Labels.ofPool(pool.getMetadata().getName()));
+        labels.put(Labels.REVISION, revision);
         vm.setMetadata(new ObjectMetaBuilder()
                 .withName(vmName(pool.getMetadata().getName(), ordinal))
                 .withNamespace(pool.getMetadata().getNamespace())
                 .withLabels(labels)
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(pool.getApiVersion())
-                        .withKind(pool.getKind()).withName(pool.getMetadata().getName())
-                        .withUid(pool.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
-                        .build())
+                .withOwnerReferences(Ownership.controlledBy(pool))
                 .build());
         var template = spec.template();
         var templateLabels = new LinkedHashMap<>(template.metadata().getLabels());
-        templateLabels.put(REVISION, revision);
+        templateLabels.put(Labels.REVISION, revision);
         vm.setSpec(new VirtualMachineSpec(spec.runStrategy(), new VirtualMachineSpec.Template(
                 new ObjectMetaBuilder(template.metadata()).withLabels(templateLabels).build(), template.spec())));
         return vm;
@@ -127,15 +119,14 @@ public final class PoolVirtualMachines {
 
     private static VirtualMachineSpec spec(VMPool pool, String userDataSecret, String schedulerName) {
         VMPoolSpec.VMTemplate vm = pool.getSpec().vm();
-        int cpu = vm.cpu() == null ? 1 : vm.cpu();
-        var placement = pool.getSpec().placement();
-        var strategy = placement == null || placement.strategy() == null ? PlacementSpec.Strategy.Spread
-                : placement.strategy();
+        EffectivePoolSpec effective = new EffectivePoolSpec(pool.getSpec());
+        int cpu = effective.cpu();
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(GUEST_CPU_ANNOTATION, String.valueOf(cpu));
-        annotations.put(GUEST_MEMORY_ANNOTATION, vm.memory());
-        annotations.put("pyfleet.dev/placement-strategy", strategy.name());
-        var metadata = new ObjectMetaBuilder().withLabels(PoolLabels.of(pool)).withAnnotations(annotations).build();
+        annotations.put(Annotations.GUEST_CPU, String.valueOf(cpu));
+        annotations.put(Annotations.GUEST_MEMORY, vm.memory());
+        annotations.put(Annotations.PLACEMENT_STRATEGY, effective.strategy().name());
+        var metadata = new ObjectMetaBuilder().withLabels(Labels.ofPool(pool.getMetadata().getName()))
+                .withAnnotations(annotations).build();
         var domain = new VirtualMachineSpec.Domain(new VirtualMachineSpec.Cpu(cpu),
                 new VirtualMachineSpec.Memory(vm.memory()),
                 new VirtualMachineSpec.Devices(List.of(Disk.virtio("containerdisk"), Disk.virtio("cloudinitdisk")),
@@ -145,7 +136,6 @@ public final class PoolVirtualMachines {
                 new Volume("cloudinitdisk", null, new CloudInitNoCloud(null, new SecretRef(userDataSecret))));
         var instance = new VirtualMachineSpec.InstanceSpec(domain,
                 List.of(VirtualMachineSpec.Network.pod("default")), volumes, schedulerName, null, 180L);
-        String runStrategy = vm.runStrategy() == null ? "Always" : vm.runStrategy().name();
-        return new VirtualMachineSpec(runStrategy, new VirtualMachineSpec.Template(metadata, instance));
+        return new VirtualMachineSpec(effective.runStrategy(), new VirtualMachineSpec.Template(metadata, instance));
     }
 }

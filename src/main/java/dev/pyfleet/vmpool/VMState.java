@@ -5,7 +5,7 @@ import java.util.Set;
 
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.kubevirt.VirtualMachineStatus;
-import dev.pyfleet.pythonapp.AppLabels;
+import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /** What pool planning needs to know of one VM. */
@@ -26,7 +26,7 @@ public record VMState(String name, int ordinal, String revision, Instant created
         boolean failing = phase != null && FAILING.contains(phase) || failedStarts > 0;
         Instant failingSince = failing ? readySince(status, now) : null;
         return new VMState(name, ordinal(name), vm.getMetadata().getLabels() == null ? null
-                : vm.getMetadata().getLabels().get(AppLabels.REVISION),
+                : vm.getMetadata().getLabels().get(Labels.REVISION),
                 vm.getMetadata().getCreationTimestamp() == null ? now
                         : Instant.parse(vm.getMetadata().getCreationTimestamp()),
                 vm.getMetadata().getDeletionTimestamp() != null,

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.app.EffectiveSpec;
 import dev.pyfleet.testing.RandomAppSpecs;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 

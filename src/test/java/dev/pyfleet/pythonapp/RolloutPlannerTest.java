@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.pyfleet.kube.IntOrPercent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 class RolloutPlannerTest {
@@ -46,8 +47,8 @@ class RolloutPlannerTest {
 
     @Test
     void aBoundWrittenAsANumberInAStringIsThatNumber() {
-        assertThat(RolloutPlanner.Bounds.resolve(new IntOrString("3"), 10, true)).isEqualTo(3);
-        assertThat(RolloutPlanner.Bounds.resolve(null, 10, true)).isZero();
+        assertThat(IntOrPercent.resolve(new IntOrString("3"), 10, true)).isEqualTo(3);
+        assertThat(IntOrPercent.resolve(null, 10, true)).isZero();
     }
 
     @Test

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.status.Conditions;
+import dev.pyfleet.status.Event;
+import dev.pyfleet.status.Report;
 
 class StatusReportTest {
 
@@ -21,7 +23,7 @@ class StatusReportTest {
         return new PodState(name, revision, T0.minusSeconds(60), false, false, ready, ready ? T0 : null);
     }
 
-    static StatusReport.Result report(List<PodState> pods, RolloutPlan plan, PythonAppStatus previous, Instant now) {
+    static Report<PythonAppStatus> report(List<PodState> pods, RolloutPlan plan, PythonAppStatus previous, Instant now) {
         return StatusReport.of(new StatusReport.Observation(4, "sel", "r2", BOUNDS, 30, pods, plan,
                 new Dependencies.Met(), previous, now));
     }
@@ -77,7 +79,7 @@ class StatusReportTest {
         assertThat(status.currentRevision()).isEqualTo("r2");
         assertThat(status.phase()).isEqualTo("Running");
         assertThat(status.conditions()).allMatch(c -> c.getObservedGeneration() == 4);
-        assertThat(result.events()).extracting(StatusReport.Event::reason).containsExactly("RolloutComplete");
+        assertThat(result.events()).extracting(Event::reason).containsExactly("RolloutComplete");
         var dependencies = Conditions.find(status.conditions(), StatusReport.DEPENDENCIES_READY);
         assertThat(dependencies.getStatus()).isEqualTo("True");
         assertThat(dependencies.getReason()).isEqualTo("DependenciesReady");
@@ -193,13 +195,13 @@ class StatusReportTest {
         var resumed = report(pods, NOTHING, again.status(), T0.plusSeconds(10));
         assertThat(Conditions.isTrue(resumed.status().conditions(), Conditions.DEGRADED)).isFalse();
         var stuck = report(pods, NOTHING, resumed.status(), T0.plusSeconds(41));
-        assertThat(stuck.events()).extracting(StatusReport.Event::reason).containsExactly("ProgressDeadlineExceeded");
+        assertThat(stuck.events()).extracting(Event::reason).containsExactly("ProgressDeadlineExceeded");
 
         // Degraded all along, but for a new reason: told again.
         var degradedByCycle = new PythonAppStatus(3L, 3, 2, 1, 2, "sel", "r1", "r2", "2/2", "Degraded",
                 T0.toString(), List.of(Conditions.of(Conditions.DEGRADED, true, "DependencyCycle", "a -> b -> a")));
         assertThat(report(pods, NOTHING, degradedByCycle, T0.plusSeconds(31)).events())
-                .extracting(StatusReport.Event::reason).containsExactly("ProgressDeadlineExceeded");
+                .extracting(Event::reason).containsExactly("ProgressDeadlineExceeded");
     }
 
     @Test
@@ -207,7 +209,7 @@ class StatusReportTest {
         var pods = List.of(pod("a", "r1", true), pod("b", "r1", true));
         var previous = new PythonAppStatus(3L, 2, 2, 2, 2, "sel", "r1", "r1", "2/2", "Running", T0.toString(),
                 List.of());
-        assertThat(report(pods, NOTHING, previous, T0).events()).extracting(StatusReport.Event::reason)
+        assertThat(report(pods, NOTHING, previous, T0).events()).extracting(Event::reason)
                 .containsExactly("RolloutStarted");
         assertThat(report(pods, NOTHING, previous, T0).events().get(0).message())
                 .isEqualTo("rolling out revision r2 (was r1)");

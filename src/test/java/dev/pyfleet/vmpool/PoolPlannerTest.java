@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.pyfleet.api.v1alpha1.VMPoolSpec.ScaleDown.Policy;
+import dev.pyfleet.app.EffectivePoolSpec;
 
 class PoolPlannerTest {
 
@@ -169,10 +170,14 @@ class PoolPlannerTest {
 
     @Test
     void maxUnavailableResolvesPercentagesDownButNeverBelowOne() {
-        var spec = new dev.pyfleet.api.v1alpha1.VMPoolSpec(10, null, new dev.pyfleet.api.v1alpha1.VMPoolSpec
-                .UpdateStrategy(null, new io.fabric8.kubernetes.api.model.IntOrString("25%"), null), null, null, null);
-        assertThat(VMPoolReconciler.plannerSettings(spec, 10).maxUnavailable()).isEqualTo(2);
-        assertThat(VMPoolReconciler.plannerSettings(spec, 2).maxUnavailable()).isEqualTo(1);
-        assertThat(VMPoolReconciler.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        var quarter = new dev.pyfleet.api.v1alpha1.VMPoolSpec.UpdateStrategy(null,
+                new io.fabric8.kubernetes.api.model.IntOrString("25%"), null);
+        assertThat(PoolPlanner.Settings.of(new EffectivePoolSpec(new dev.pyfleet.api.v1alpha1.VMPoolSpec(10, null,
+                quarter, null, null, null))).maxUnavailable()).isEqualTo(2);
+        assertThat(PoolPlanner.Settings.of(new EffectivePoolSpec(new dev.pyfleet.api.v1alpha1.VMPoolSpec(2, null,
+                quarter, null, null, null))).maxUnavailable()).isEqualTo(1);
+        var healing = new dev.pyfleet.api.v1alpha1.VMPoolSpec.AutoHealing(true, 3, "1h30m");
+        assertThat(new EffectivePoolSpec(new dev.pyfleet.api.v1alpha1.VMPoolSpec(2, null, null, null, healing,
+                null)).minFailingDuration()).isEqualTo(Duration.ofMinutes(90));
     }
 }

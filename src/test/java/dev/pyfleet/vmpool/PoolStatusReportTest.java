@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.status.Conditions;
+import dev.pyfleet.status.Event;
+import dev.pyfleet.status.Report;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /** What a pool's status says in each state a user can find it in, and which events a change raises. */
@@ -23,7 +25,7 @@ class PoolStatusReportTest {
                 ready ? "Running" : "Starting", false, null, 0);
     }
 
-    static PoolStatusReport.Result report(int replicas, List<VMState> vms, PoolPlan plan, String blocked,
+    static Report<VMPoolStatus> report(int replicas, List<VMState> vms, PoolPlan plan, String blocked,
             VMPoolStatus previous, Instant now) {
         return PoolStatusReport.of(new PoolStatusReport.Observation(7, "pyfleet.dev/pool=vms", "r2", replicas, 60,
                 vms, Map.of("vms-0", "node-a", "vms-1", "node-b"), plan, blocked, previous, now));
@@ -53,7 +55,7 @@ class PoolStatusReportTest {
                 .as("sorted by ordinal, with the node each runs on")
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("vms-0", "node-a"),
                         org.assertj.core.groups.Tuple.tuple("vms-1", "node-b"));
-        assertThat(result.events()).extracting(PoolStatusReport.Event::reason).containsExactly("RolloutComplete");
+        assertThat(result.events()).extracting(Event::reason).containsExactly("RolloutComplete");
     }
 
     @Test
@@ -73,7 +75,7 @@ class PoolStatusReportTest {
         assertThat(condition(status, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
         assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("False");
         assertThat(status.vms().get(0).phase()).isEqualTo("Terminating");
-        assertThat(result.events()).extracting(PoolStatusReport.Event::reason).containsExactly("RolloutStarted");
+        assertThat(result.events()).extracting(Event::reason).containsExactly("RolloutStarted");
         assertThat(result.events().get(0).message()).isEqualTo("replacing VMs with revision r2 (was r1)");
     }
 

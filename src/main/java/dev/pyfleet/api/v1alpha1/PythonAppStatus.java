@@ -5,7 +5,6 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-import dev.pyfleet.status.ConditionedStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
@@ -49,7 +48,8 @@ public record PythonAppStatus(
                 + "counts from here.")
         String lastProgressTime,
 
-        @JsonPropertyDescription("Ready, Progressing, Degraded and DependenciesReady.")
+        @JsonPropertyDescription("Ready, Progressing, Degraded and DependenciesReady, and kstatus's Reconciling and "
+                + "Stalled; one of each type.")
         List<Condition> conditions) implements ConditionedStatus<PythonAppStatus> {
 
     /** No status yet: what an object has before its first successful reconcile. */

@@ -5,7 +5,6 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-import dev.pyfleet.status.ConditionedStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
@@ -48,7 +47,8 @@ public record VMPoolStatus(
         @JsonPropertyDescription("Every VM of the pool.")
         List<VM> vms,
 
-        @JsonPropertyDescription("Ready, Progressing, Degraded and KubeVirtAvailable.")
+        @JsonPropertyDescription("Ready, Progressing, Degraded and KubeVirtAvailable, and kstatus's Reconciling and "
+                + "Stalled; one of each type.")
         List<Condition> conditions) implements ConditionedStatus<VMPoolStatus> {
 
     /** No status yet: what an object has before its first successful reconcile. */

@@ -1,4 +1,4 @@
-package dev.pyfleet.pythonapp;
+package dev.pyfleet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,8 @@
-package dev.pyfleet.pythonapp;
+package dev.pyfleet.app;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.pyfleet.api.v1alpha1.PlacementSpec;
 import dev.pyfleet.api.v1alpha1.PythonAppSpec;
@@ -8,9 +10,11 @@ import dev.pyfleet.api.v1alpha1.RolloutSpec;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import dev.pyfleet.api.v1alpha1.ServiceSpec;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /**
- * A spec's values with the schema defaults filled in. The API server applies the defaults on every read, so this
+ * A PythonApp spec's values with the schema defaults filled in, read alike by the controller that runs the app as
+ * Pods and by the one that installs it on a pool's VMs. The API server applies the defaults on every read, so this
  * matters only for objects built in code (tests) or stored before a default existed; the operator never writes
  * these values back.
  */
@@ -26,6 +30,28 @@ public record EffectiveSpec(PythonAppSpec spec) {
 
     public RuntimeSpec.Type runtime() {
         return spec.runtime() == null || spec.runtime().type() == null ? RuntimeSpec.Type.Pods : spec.runtime().type();
+    }
+
+    /** The VMPool the app runs on, where its runtime is a pool. */
+    public Optional<String> poolName() {
+        RuntimeSpec runtime = spec.runtime();
+        return runtime == null || runtime.type() != RuntimeSpec.Type.VMPool || runtime.poolRef() == null
+                ? Optional.empty() : Optional.ofNullable(runtime.poolRef().name());
+    }
+
+    /** The apps, in the same namespace, that must be Ready before this one starts. */
+    public List<String> dependsOn() {
+        return spec.dependsOn() == null ? List.of() : spec.dependsOn();
+    }
+
+    /** Workers per process as {@code process.workers} asks, or sized from the container's resources. */
+    public int workers() {
+        return workersWithin(spec.resources());
+    }
+
+    /** Workers per process as {@code process.workers} asks, or sized from the given resources (a VM's guest). */
+    public int workersWithin(ResourceRequirements resources) {
+        return WorkerCount.of(spec.process() == null ? null : spec.process().workers(), resources);
     }
 
     public boolean serviceEnabled() {

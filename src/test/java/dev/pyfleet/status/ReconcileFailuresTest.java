@@ -1,4 +1,4 @@
-package dev.pyfleet.events;
+package dev.pyfleet.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.pyfleet.status;
+package dev.pyfleet.api.v1alpha1;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.pyfleet.events;
+package dev.pyfleet.status;
 
 import java.net.HttpURLConnection;
 import java.time.Instant;
@@ -11,8 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.pyfleet.status.ConditionedStatus;
-import dev.pyfleet.status.Conditions;
+import dev.pyfleet.api.v1alpha1.ConditionedStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,23 +1,22 @@
-package dev.pyfleet.operator;
+package dev.pyfleet.kube;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 /**
  * Whether this replica leads. Without leader election it always does; with it, from the moment it acquires the
  * Lease (a replica that loses it exits, so it never goes back to standing by). Work that only the leader should do
- * is handed to {@link #whenLeading(Runnable)}.
+ * is handed to {@link #whenLeading(Runnable)}. The operator's wiring makes the one instance and says when the
+ * Lease is acquired.
  */
-@ApplicationScoped
-public class Leadership {
+public final class Leadership {
 
     private final List<Runnable> waiting = new ArrayList<>();
     private boolean leading;
 
-    Leadership(OperatorSettings settings) {
-        leading = !settings.leaderElection().enabled();
+    /** @param leadingFromStart true where no Lease is used, so this replica leads from the start */
+    public Leadership(boolean leadingFromStart) {
+        leading = leadingFromStart;
     }
 
     /** Runs the task now if this replica leads, else once it starts leading. */
@@ -32,7 +31,7 @@ public class Leadership {
     }
 
     /** Called when this replica acquires the Lease. */
-    void started() {
+    public void started() {
         List<Runnable> tasks;
         synchronized (this) {
             leading = true;

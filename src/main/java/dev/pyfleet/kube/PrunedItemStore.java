@@ -1,4 +1,4 @@
-package dev.pyfleet.operator;
+package dev.pyfleet.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;

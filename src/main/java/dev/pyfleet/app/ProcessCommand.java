@@ -1,4 +1,4 @@
-package dev.pyfleet.pythonapp;
+package dev.pyfleet.app;
 
 import java.util.List;
 

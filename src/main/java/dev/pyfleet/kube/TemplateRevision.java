@@ -1,4 +1,4 @@
-package dev.pyfleet.status;
+package dev.pyfleet.kube;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
