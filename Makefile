@@ -12,6 +12,7 @@ run: ## local control plane + 3 fake nodes, CRDs, samples, and the operator in t
 
 test: control-plane ## unit tests, the control-plane self-test, integration tests, mutation testing, generated files
 	hack/cluster-selftest.sh
+	hack/tools.sh argocd-test
 	$(MVN) verify
 	$(MAKE) mutation
 	hack/check-generated.sh
@@ -32,7 +33,7 @@ unit-test: ## unit tests only (no cluster)
 build: ## the operator jar (target/quarkus-app)
 	$(MVN) package -DskipTests
 
-check-generated: build ## fail when crds/ differs from what the code generates
+check-generated: build ## fail when crds/ or deploy/argocd/argocd-cm-pyfleet.yaml differ from what is generated
 	hack/check-generated.sh
 
 control-plane: ## build (once) and cache the Kubernetes, etcd and KWOK binaries
