@@ -18,7 +18,7 @@ import dev.pyfleet.testing.GoTools;
 
 /**
  * The Argo CD health checks in deploy/argocd/resource_customizations/: their health_test.yaml cases run by
- * gopher-lua, the argocd-cm snippet generated from them, and the eval wiring that ArgoCdHealthIT, VMPoolIT and
+ * gopher-lua, the argocd-cm snippet generated from them, and the eval wiring that GitOpsHealthIT, VMPoolIT and
  * WithoutKubeVirtIT use on status the controllers wrote. The cases themselves live in health_test.yaml only.
  */
 class ArgoCdHealthTest {

@@ -31,6 +31,7 @@ import dev.pyfleet.testing.ArgoCdHealth;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.ControlPlaneResource;
 import dev.pyfleet.testing.FakeVirtController;
+import dev.pyfleet.testing.Kstatus;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -113,6 +114,7 @@ class VMPoolIT {
         ArgoCdHealth.Verdict health = ArgoCdHealth.of(ready);
         assertThat(health.status()).as("Argo CD's health of the ready pool").isEqualTo("Healthy");
         assertThat(health.message()).startsWith("3 of 3 VMs Ready");
+        assertThat(Kstatus.of(ready).status()).as("kstatus of the ready pool").isEqualTo("Current");
     }
 
     @ParameterizedTest(name = "scaleDown.policy {0}")

@@ -13,6 +13,7 @@ import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.testing.ArgoCdHealth;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.Inputs;
+import dev.pyfleet.testing.Kstatus;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
@@ -60,6 +61,7 @@ class WithoutKubeVirtIT {
             ArgoCdHealth.Verdict health = ArgoCdHealth.of(waiting);
             assertThat(health.status()).as("Argo CD's health of the waiting pool").isEqualTo("Degraded");
             assertThat(health.message()).contains("VirtualMachine CRD (virtualmachines.kubevirt.io) is not installed");
+            assertThat(Kstatus.of(waiting).status()).as("kstatus of the waiting pool").isEqualTo("Failed");
             assertThat(operator.isAlive()).as(operator.log()).isTrue();
 
             assertThat(cluster.installKubeVirt()).isTrue();
