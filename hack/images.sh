@@ -28,20 +28,15 @@ PACKAGES=(buildah debootstrap gcc libc6-dev uidmap)
 
 say() { echo "images: $*" >&2; }
 fail() { echo "images: $*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$HACK_DIR/lib.sh"
 
 bah() {
   buildah --root "$IMAGES/storage" --runroot "$IMAGES/run" --storage-driver vfs "$@"
 }
 
 deps() {
-  local missing=() p
-  for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
-  ((${#missing[@]})) || return 0
-  say "installing ${missing[*]} (Debian packages)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
-    apt-get update -qq >/dev/null 2>&1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  } || fail "apt-get install ${missing[*]} failed"
+  install_debian_packages "${PACKAGES[@]}"
 }
 
 # up_to_date NAME KEY: true when NAME's archive was built from inputs whose hash is KEY.

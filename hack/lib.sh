@@ -1,5 +1,5 @@
-# Shell functions shared by hack/cluster.sh and hack/real-nodes.sh: the processes they start, tracked by pid files in
-# $STATE_DIR so that status, crash and down find them again.
+# Shell functions shared by the hack/ scripts: the processes cluster.sh and real-nodes.sh start, tracked by pid
+# files in $STATE_DIR so that status, crash and down find them again, and installing Debian packages.
 
 pid_of() { [[ -f "$STATE_DIR/$1.pid" ]] && cat "$STATE_DIR/$1.pid"; }
 
@@ -43,4 +43,19 @@ stop_component() {
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null || true
+}
+
+# install_debian_packages PKG...: those of them not installed yet, with apt-get (updating its lists once if the
+# install fails on stale ones); the caller's `fail` on error.
+install_debian_packages() {
+  local missing=() p log="${TMPDIR:-/tmp}/pyfleet-apt.log"
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  command -v apt-get >/dev/null || fail "missing ${missing[*]}, and no apt-get to install them with"
+  say "installing ${missing[*]} (Debian packages)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1 ||
+      { tail -n 20 "$log" >&2; fail "apt-get install ${missing[*]} failed"; }
+  fi
 }

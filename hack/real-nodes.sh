@@ -55,17 +55,7 @@ cmd_check() {
 }
 
 cmd_deps() {
-  local missing=() p
-  for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
-  ((${#missing[@]})) || return 0
-  command -v apt-get >/dev/null || fail "missing ${missing[*]}, and no apt-get to install them with"
-  say "installing ${missing[*]} (Debian packages)"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    >"${TMPDIR:-/tmp}/pyfleet-apt.log" 2>&1; then
-    apt-get update -qq >/dev/null 2>&1 || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-      >"${TMPDIR:-/tmp}/pyfleet-apt.log" 2>&1 || { tail -n 20 "${TMPDIR:-/tmp}/pyfleet-apt.log" >&2; fail "apt-get install failed"; }
-  fi
+  install_debian_packages "${PACKAGES[@]}"
 }
 
 slot() { cat "$NODES_DIR/slot"; }
