@@ -19,46 +19,44 @@ import dev.pyfleet.testing.CommandResult;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.RenderedChart;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * The chart lints clean, renders to what the real API server accepts, and its RBAC is enough: the operator, run
  * under the chart's ServiceAccount identity (impersonation), brings the samples to Ready, while that identity is
- * denied what it should never do.
+ * denied what it should never do. Rendering with values and the schema are HelmChartRenderTest's.
  */
 class HelmChartIT {
 
-    static final Path CHART = ControlPlane.repoPath("helm/pyfleet");
     static final String SERVICE_ACCOUNT = "system:serviceaccount:pyfleet-system:pyfleet-operator";
 
     @Test
     void chartLintsCleanInStrictMode() {
-        LintResult lint = new Helm(CHART).lint().strict().call();
+        LintResult lint = new Helm(RenderedChart.CHART).lint().strict().call();
         assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
         assertThat(lint.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
 
     @Test
     void monitoringObjectsAndJsonLogsRenderWhenTheirValuesAreOn() {
-        String rendered = new Helm(CHART).template().withName("pyfleet").withNamespace("pyfleet-system")
-                .set("prometheusRule.enabled", true).set("grafanaDashboard.enabled", true)
-                .set("serviceMonitor.enabled", true).set("logFormat", "json").call();
+        String rendered = RenderedChart.template().set("prometheusRule.enabled", true)
+                .set("grafanaDashboard.enabled", true).set("serviceMonitor.enabled", true).set("logFormat", "json")
+                .call();
         assertThat(rendered).contains("kind: PrometheusRule", "alert: PyFleetDegraded", "alert: PyFleetReplicasMissing",
                 "alert: PyFleetExtenderSlow", "alert: PyFleetOperatorDown", "kind: ServiceMonitor",
                 "grafana_dashboard: \"1\"", "\"uid\": \"pyfleet\"",
                 "- name: PYFLEET_LOG_FORMAT\n              value: \"json\"");
-        assertThat(new Helm(CHART).template().withName("pyfleet").call()).doesNotContain("PrometheusRule")
-                .doesNotContain("ServiceMonitor");
+        assertThat(RenderedChart.template().call()).doesNotContain("PrometheusRule").doesNotContain("ServiceMonitor");
     }
 
     @Test
     void replicasWithoutLeaderElectionAreRefused() {
-        assertThatThrownBy(() -> new Helm(CHART).template().withName("pyfleet").set("replicas", 2)
-                .set("leaderElection.enabled", false).call())
-                .hasMessageContaining("replicas > 1 needs leaderElection.enabled=true");
-        assertThat(new Helm(CHART).template().withName("pyfleet").set("replicas", 1)
-                .set("leaderElection.enabled", false).call()).contains("name: pyfleet-operator");
+        assertThatThrownBy(() -> RenderedChart.template().set("replicas", 2).set("leaderElection.enabled", false)
+                .call()).hasMessageContaining("replicas > 1 needs leaderElection.enabled=true");
+        assertThat(RenderedChart.template().set("replicas", 1).set("leaderElection.enabled", false).call())
+                .contains("name: pyfleet-operator");
     }
 
     @Test
@@ -68,7 +66,7 @@ class HelmChartIT {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("pyfleet-system")
                     .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build())
                     .serverSideApply();
-            String rendered = new Helm(CHART).template().withName("pyfleet").withNamespace("pyfleet-system").call();
+            String rendered = RenderedChart.template().withKubeVersion(cluster.version()).call();
             Path manifests = Files.writeString(Files.createTempFile("pyfleet-chart-", ".yaml"), rendered);
             CommandResult dryRun = cluster.kubectl("apply", "--server-side", "--dry-run=server", "-f",
                     manifests.toString());
@@ -152,7 +150,8 @@ class HelmChartIT {
                 admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
                         .build()).serverSideApply();
             }
-            String rendered = new Helm(CHART).template().withName("scoped").withNamespace("pyfleet-scoped")
+            String rendered = new Helm(RenderedChart.CHART).template().withName("scoped")
+                    .withNamespace("pyfleet-scoped").withKubeVersion(cluster.version())
                     .set("watchNamespaces[0]", "team-a").call();
             Path manifests = Files.writeString(Files.createTempFile("pyfleet-chart-", ".yaml"), rendered);
             CommandResult installed = cluster.kubectl("apply", "--server-side", "-f", manifests.toString());
