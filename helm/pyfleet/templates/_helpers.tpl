@@ -11,3 +11,15 @@ readOnlyRootFilesystem: true
 capabilities:
   drop: [ALL]
 {{- end }}
+
+{{- /* Pod labels: the selector labels plus .extra (the value named .field), which may not replace them. */ -}}
+{{- define "pyfleet.podLabels" -}}
+{{- $extra := .extra | default dict -}}
+{{- $selector := dict "app.kubernetes.io/name" .name "app.kubernetes.io/instance" .release -}}
+{{- range $key, $_ := $selector }}
+{{- if hasKey $extra $key }}
+{{- fail (printf "%s cannot set %s: the Deployment selects its Pods by that label" $.field $key) }}
+{{- end }}
+{{- end }}
+{{- toYaml (merge $selector $extra) -}}
+{{- end }}

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -18,16 +19,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.marcnuri.helm.Helm;
 
 import dev.pyfleet.testing.RenderedChart;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /**
- * The chart rendered without a cluster (helm-java): the operator's disruption budget never blocks a node drain, it
- * refuses clusters older than its CRDs need, and its schema lets a parent chart pass globals. HelmChartIT applies
- * what it renders to a real API server.
+ * The chart without a cluster: its values for where and how PyFleet's Pods run land in the rendered Deployments,
+ * its disruption budget never blocks a node drain, and its schema refuses what does not fit while letting a parent
+ * chart pass globals. HelmChartIT applies what it renders to a real API server.
  */
 class HelmChartRenderTest {
 
     static final String OPERATOR = "pyfleet-operator";
+    static final String SCHEDULER = "pyfleet-scheduler";
 
     @Test
     void twoReplicasByDefaultGetABudgetThatKeepsOneAndLetsUnreadyReplicasGo() {
@@ -80,11 +87,160 @@ class HelmChartRenderTest {
                 .hasMessageContaining("it would block every node drain");
     }
 
+    @Test
+    void nodeSelectorLandsInTheOperatorPods() {
+        assertThat(RenderedChart.withValues("nodeSelector: {node-role.kubernetes.io/infra: \"\"}").podSpec(OPERATOR)
+                .getNodeSelector()).containsExactlyEntriesOf(Map.of("node-role.kubernetes.io/infra", ""));
+    }
+
+    @Test
+    void tolerationsLandInTheOperatorPods() {
+        List<Toleration> tolerations = RenderedChart.withValues("""
+                tolerations:
+                  - {key: dedicated, operator: Equal, value: infra, effect: NoSchedule}
+                """).podSpec(OPERATOR).getTolerations();
+        assertThat(tolerations).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("dedicated");
+            assertThat(t.getValue()).isEqualTo("infra");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+    }
+
+    @Test
+    void affinityReplacesTheDefaultSpreadOfReplicasOverNodes() {
+        PodSpec byDefault = RenderedChart.withValues("{}").podSpec(OPERATOR);
+        assertThat(byDefault.getAffinity().getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution()).singleElement()
+                .satisfies(t -> assertThat(t.getPodAffinityTerm().getTopologyKey())
+                        .isEqualTo("kubernetes.io/hostname"));
+
+        PodSpec own = RenderedChart.withValues("""
+                affinity:
+                  nodeAffinity:
+                    requiredDuringSchedulingIgnoredDuringExecution:
+                      nodeSelectorTerms:
+                        - matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [zone-a]}]
+                """).podSpec(OPERATOR);
+        assertThat(own.getAffinity().getPodAntiAffinity()).isNull();
+        assertThat(own.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues()).containsExactly("zone-a");
+    }
+
+    @Test
+    void topologySpreadConstraintsLandInTheOperatorPodsWithTheirOwnSelectorWhenNoneIsGiven() {
+        List<TopologySpreadConstraint> constraints = RenderedChart.withValues("""
+                topologySpreadConstraints:
+                  - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway}
+                  - maxSkew: 2
+                    topologyKey: kubernetes.io/hostname
+                    whenUnsatisfiable: DoNotSchedule
+                    labelSelector: {matchLabels: {team: platform}}
+                """).podSpec(OPERATOR).getTopologySpreadConstraints();
+        assertThat(constraints).hasSize(2);
+        assertThat(constraints.get(0).getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+        assertThat(constraints.get(0).getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+        assertThat(constraints.get(0).getLabelSelector().getMatchLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "app.kubernetes.io/name", OPERATOR, "app.kubernetes.io/instance", RenderedChart.RELEASE));
+        assertThat(constraints.get(1).getMaxSkew()).isEqualTo(2);
+        assertThat(constraints.get(1).getLabelSelector().getMatchLabels()).containsExactlyEntriesOf(
+                Map.of("team", "platform"));
+    }
+
+    @Test
+    void priorityClassNameLandsInTheOperatorPods() {
+        assertThat(RenderedChart.withValues("priorityClassName: platform-critical").podSpec(OPERATOR)
+                .getPriorityClassName()).isEqualTo("platform-critical");
+        assertThat(RenderedChart.withValues("{}").podSpec(OPERATOR).getPriorityClassName()).isNull();
+    }
+
+    @Test
+    void imagePullSecretsLandInBothDeployments() {
+        RenderedChart chart = RenderedChart.withValues("imagePullSecrets: [{name: registry-credentials}]");
+        for (String deployment : List.of(OPERATOR, SCHEDULER)) {
+            assertThat(chart.podSpec(deployment).getImagePullSecrets()).as(deployment)
+                    .extracting(LocalObjectReference::getName).containsExactly("registry-credentials");
+        }
+    }
+
+    @Test
+    void podAnnotationsAndLabelsLandInTheOperatorPodsBesideTheSelectorLabels() {
+        PodTemplateSpec template = RenderedChart.withValues("""
+                podAnnotations: {example.com/owner: platform}
+                podLabels: {team: platform}
+                """).deployment(OPERATOR).getSpec().getTemplate();
+        assertThat(template.getMetadata().getAnnotations()).containsEntry("example.com/owner", "platform");
+        assertThat(template.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "platform",
+                "app.kubernetes.io/name", OPERATOR, "app.kubernetes.io/instance", RenderedChart.RELEASE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"podLabels: {app.kubernetes.io/name: other}",
+            "scheduler: {podLabels: {app.kubernetes.io/instance: other}}"})
+    void podLabelsCannotTakeOverTheSelectorLabels(String values) {
+        assertThatThrownBy(() -> RenderedChart.template().withValuesFile(RenderedChart.valuesFile(values)).call())
+                .hasMessageContaining("podLabels");
+    }
+
+    @Test
+    void schedulerPlacementValuesLandInPyfleetSchedulersPod() {
+        RenderedChart chart = RenderedChart.withValues("""
+                scheduler:
+                  nodeSelector: {kubernetes.io/os: linux}
+                  tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]
+                  affinity:
+                    nodeAffinity:
+                      preferredDuringSchedulingIgnoredDuringExecution:
+                        - weight: 10
+                          preference:
+                            matchExpressions: [{key: node-role.kubernetes.io/control-plane, operator: Exists}]
+                  priorityClassName: system-cluster-critical
+                  podAnnotations: {example.com/owner: platform}
+                  podLabels: {team: platform}
+                """);
+        PodTemplateSpec template = chart.deployment(SCHEDULER).getSpec().getTemplate();
+        PodSpec pod = template.getSpec();
+        assertThat(pod.getNodeSelector()).containsExactlyEntriesOf(Map.of("kubernetes.io/os", "linux"));
+        assertThat(pod.getTolerations()).singleElement()
+                .satisfies(t -> assertThat(t.getKey()).isEqualTo("node-role.kubernetes.io/control-plane"));
+        assertThat(pod.getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+                .singleElement().satisfies(t -> assertThat(t.getWeight()).isEqualTo(10));
+        assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
+        assertThat(template.getMetadata().getAnnotations()).containsEntry("example.com/owner", "platform")
+                .containsKey("checksum/config");
+        assertThat(template.getMetadata().getLabels()).containsEntry("team", "platform")
+                .containsEntry("app.kubernetes.io/name", SCHEDULER);
+        // The operator's values stay the operator's.
+        assertThat(chart.podSpec(OPERATOR).getNodeSelector()).isNullOrEmpty();
+        assertThat(chart.podSpec(OPERATOR).getPriorityClassName()).isNull();
+    }
+
+    @Test
+    void schedulerWithoutExtraValuesKeepsItsConfigChecksumOnly() {
+        PodTemplateSpec template = RenderedChart.withValues("{}").deployment(SCHEDULER).getSpec().getTemplate();
+        assertThat(template.getMetadata().getAnnotations()).containsOnlyKeys("checksum/config");
+        assertThat(template.getSpec().getNodeSelector()).isNullOrEmpty();
+        assertThat(template.getSpec().getTolerations()).isNullOrEmpty();
+        assertThat(template.getSpec().getAffinity()).isNull();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
+            imagePullSecrets: [registry-credentials]         | imagePullSecrets
             podDisruptionBudget: {enabled: "yes"}            | enabled
             podDisruptionBudget: {minAvailable: one}         | minAvailable
             podDisruptionBudget: {maxUnavailable: -1}        | maxUnavailable
+            nodeSelector: [infra]                            | nodeSelector
+            tolerations: {key: dedicated}                    | tolerations
+            tolerations: [{key: dedicated, operator: Is}]    | operator
+            affinity: {nodeAfinity: {}}                      | affinity
+            topologySpreadConstraints: [{maxSkew: 1}]        | topologySpreadConstraints
+            priorityClassName: 5                             | priorityClassName
+            podAnnotations: {example.com/owner: [a]}         | podAnnotations
+            podLabels: team                                  | podLabels
+            scheduler: {nodeSelector: infra}                 | nodeSelector
+            scheduler: {tolerations: {}}                     | tolerations
+            scheduler: {priorityClassName: Critical}         | priorityClassName
+            scheduler: {podAnnotations: []}                  | podAnnotations
             """)
     void theSchemaRefusesAWrongTypeForEachValue(String values, String named) {
         assertThatThrownBy(() -> RenderedChart.template().withValuesFile(RenderedChart.valuesFile(values)).call())
