@@ -12,6 +12,15 @@ capabilities:
   drop: [ALL]
 {{- end }}
 
+{{- /* The operator's image: pinned by digest when one is given, else by tag. */ -}}
+{{- define "pyfleet.operatorImage" -}}
+{{- if .Values.image.digest -}}
+{{ .Values.image.repository }}@{{ .Values.image.digest }}
+{{- else -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag }}
+{{- end -}}
+{{- end }}
+
 {{- /* Pod labels: the selector labels plus .extra (the value named .field), which may not replace them. */ -}}
 {{- define "pyfleet.podLabels" -}}
 {{- $extra := .extra | default dict -}}

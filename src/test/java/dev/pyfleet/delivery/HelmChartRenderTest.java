@@ -88,6 +88,15 @@ class HelmChartRenderTest {
     }
 
     @Test
+    void imageDigestPinsTheOperatorImageInsteadOfTheTag() {
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        assertThat(RenderedChart.withValues("image: {digest: \"" + digest + "\"}").podSpec(OPERATOR).getContainers()
+                .get(0).getImage()).isEqualTo("ghcr.io/pyfleet/pyfleet-operator@" + digest);
+        assertThat(RenderedChart.withValues("{}").podSpec(OPERATOR).getContainers().get(0).getImage())
+                .isEqualTo("ghcr.io/pyfleet/pyfleet-operator:0.1.0");
+    }
+
+    @Test
     void nodeSelectorLandsInTheOperatorPods() {
         assertThat(RenderedChart.withValues("nodeSelector: {node-role.kubernetes.io/infra: \"\"}").podSpec(OPERATOR)
                 .getNodeSelector()).containsExactlyEntriesOf(Map.of("node-role.kubernetes.io/infra", ""));
@@ -225,6 +234,7 @@ class HelmChartRenderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
+            image: {digest: latest}                          | digest
             imagePullSecrets: [registry-credentials]         | imagePullSecrets
             podDisruptionBudget: {enabled: "yes"}            | enabled
             podDisruptionBudget: {minAvailable: one}         | minAvailable
