@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
 
 import dev.pyfleet.testing.RenderedChart;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -27,14 +28,41 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /**
- * The chart without a cluster: its values for where and how PyFleet's Pods run land in the rendered Deployments,
- * its disruption budget never blocks a node drain, and its schema refuses what does not fit while letting a parent
- * chart pass globals. HelmChartIT applies what it renders to a real API server.
+ * The chart without a cluster: it lints clean, its values for where and how PyFleet's Pods run land in the rendered
+ * Deployments, its disruption budget never blocks a node drain, and its schema refuses what does not fit while
+ * letting a parent chart pass globals. HelmChartIT applies what it renders to a real API server.
  */
 class HelmChartRenderTest {
 
     static final String OPERATOR = "pyfleet-operator";
     static final String SCHEDULER = "pyfleet-scheduler";
+
+    @Test
+    void chartLintsCleanInStrictMode() {
+        LintResult lint = new Helm(RenderedChart.CHART).lint().strict().call();
+        assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    }
+
+    @Test
+    void monitoringObjectsAndJsonLogsRenderWhenTheirValuesAreOn() {
+        String rendered = RenderedChart.template().set("prometheusRule.enabled", true)
+                .set("grafanaDashboard.enabled", true).set("serviceMonitor.enabled", true).set("logFormat", "json")
+                .call();
+        assertThat(rendered).contains("kind: PrometheusRule", "alert: PyFleetDegraded", "alert: PyFleetReplicasMissing",
+                "alert: PyFleetExtenderSlow", "alert: PyFleetOperatorDown", "kind: ServiceMonitor",
+                "grafana_dashboard: \"1\"", "\"uid\": \"pyfleet\"",
+                "- name: PYFLEET_LOG_FORMAT\n              value: \"json\"");
+        assertThat(RenderedChart.template().call()).doesNotContain("PrometheusRule").doesNotContain("ServiceMonitor");
+    }
+
+    @Test
+    void replicasWithoutLeaderElectionAreRefused() {
+        assertThatThrownBy(() -> RenderedChart.template().set("replicas", 2).set("leaderElection.enabled", false)
+                .call()).hasMessageContaining("replicas > 1 needs leaderElection.enabled=true");
+        assertThat(RenderedChart.template().set("replicas", 1).set("leaderElection.enabled", false).call())
+                .contains("name: pyfleet-operator");
+    }
 
     @Test
     void twoReplicasByDefaultGetABudgetThatKeepsOneAndLetsUnreadyReplicasGo() {
