@@ -10,10 +10,11 @@ help: ## list the targets
 run: ## local control plane + 3 fake nodes, CRDs, samples, and the operator in the foreground
 	hack/run.sh
 
-test: control-plane ## unit tests, the control-plane self-test, integration tests, mutation testing, generated files
+test: control-plane ## unit tests, the control-plane self-test, integration tests, Ctrl-C on make run, mutation testing, generated files
 	hack/cluster-selftest.sh
 	hack/tools.sh argocd-test
 	$(MVN) verify
+	hack/run-stop-test.sh
 	$(MAKE) mutation
 	hack/check-generated.sh
 

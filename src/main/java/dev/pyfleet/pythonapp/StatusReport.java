@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.status.Conditions;
+import dev.pyfleet.status.Progress;
 import dev.pyfleet.status.Report;
 import dev.pyfleet.status.RolloutEvents;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -42,13 +43,14 @@ public final class StatusReport {
                 && availableUpdated == desired && o.pods().size() == desired;
         boolean active = dependenciesMet && !complete;
 
-        boolean progressed = previous == null || previous.lastProgressTime() == null || o.plan().changesSomething()
+        boolean advanced = previous == null || o.plan().changesSomething()
                 || !o.revision().equals(previous.updateRevision())
                 || updated > nullToZero(previous.updatedReplicas())
                 || available > nullToZero(previous.availableReplicas());
-        Instant lastProgress = progressed ? o.now() : Instant.parse(previous.lastProgressTime());
-        boolean deadlineExceeded = active
-                && lastProgress.plusSeconds(o.progressDeadlineSeconds()).isBefore(o.now());
+        Progress progress = Progress.of(previous == null ? null : previous.lastProgressTime(), advanced, active,
+                o.progressDeadlineSeconds(), o.now());
+        Instant lastProgress = progress.last();
+        boolean deadlineExceeded = progress.deadlineExceeded();
 
         // A new Pod that cannot run stops the rollout now; say why rather than wait out the progress deadline.
         PodState stuck = !active ? null : live.stream().filter(p -> o.revision().equals(p.revision()))

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.status.Conditions;
+import dev.pyfleet.status.Progress;
 import dev.pyfleet.status.Report;
 import dev.pyfleet.status.RolloutEvents;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -50,11 +51,13 @@ public final class PoolStatusReport {
         boolean complete = o.blocked() == null && live.size() == o.replicas() && o.vms().size() == o.replicas()
                 && readyUpdated == o.replicas();
         boolean active = o.blocked() == null && !complete;
-        boolean progressed = previous == null || previous.lastProgressTime() == null || o.plan().changesSomething()
+        boolean advanced = previous == null || o.plan().changesSomething()
                 || !o.revision().equals(previous.updateRevision())
                 || ready > nullToZero(previous.readyReplicas()) || updated > nullToZero(previous.updatedReplicas());
-        Instant lastProgress = progressed ? o.now() : Instant.parse(previous.lastProgressTime());
-        boolean halted = active && lastProgress.plusSeconds(o.progressDeadlineSeconds()).isBefore(o.now());
+        Progress progress = Progress.of(previous == null ? null : previous.lastProgressTime(), advanced, active,
+                o.progressDeadlineSeconds(), o.now());
+        Instant lastProgress = progress.last();
+        boolean halted = progress.deadlineExceeded();
 
         String counts = ready + " of " + o.replicas() + " VMs Ready, " + updated + " at revision " + o.revision();
         List<Condition> conditions = new ArrayList<>();
