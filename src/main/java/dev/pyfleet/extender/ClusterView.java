@@ -39,11 +39,11 @@ public class ClusterView implements NodeSource {
     static final Duration ASSUME_FOR = Duration.ofSeconds(30);
     static final Duration USAGE_EVERY = Duration.ofSeconds(15);
     private static final Logger LOG = Logger.getLogger(ClusterView.class);
-    private static final String BY_NODE = "node";
 
     private final KubernetesClient client;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
+    private final NodeTotals bound = new NodeTotals();
     private volatile Map<String, Resources> usage = Map.of();
     private SharedIndexInformer<Node> nodes;
     private SharedIndexInformer<Pod> pods;
@@ -64,21 +64,22 @@ public class ClusterView implements NodeSource {
         nodes = client.nodes().runnableInformer(0).itemStore(new PrunedItemStore<>());
         nodes.run();
         pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new PrunedItemStore<>());
-        pods.addIndexers(Map.of(BY_NODE, pod -> pod.getSpec().getNodeName() == null ? List.of()
-                : List.of(pod.getSpec().getNodeName())));
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
+                bound.put(pod);
                 forgetIfBound(pod);
             }
 
             @Override
             public void onUpdate(Pod before, Pod pod) {
+                bound.put(pod);
                 forgetIfBound(pod);
             }
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
+                bound.remove(pod);
                 assumed.remove(pod.getMetadata().getUid());
             }
         });
@@ -133,8 +134,8 @@ public class ClusterView implements NodeSource {
 
     private NodeSnapshot snapshot(Node node, List<Assumed> assumedHere) {
         String name = node.getMetadata().getName();
-        return NodeSnapshots.of(node, pods.getIndexer().byIndex(BY_NODE, name),
-                assumedHere.stream().map(Assumed::pod).toList(), Optional.ofNullable(usage.get(name)));
+        return NodeSnapshots.of(node, bound.of(name), assumedHere.stream().map(Assumed::pod).toList(),
+                Optional.ofNullable(usage.get(name)));
     }
 
     private void forgetIfBound(Pod pod) {

@@ -40,6 +40,13 @@ public final class NodeSnapshots {
                 appPods.merge(app, 1, Integer::sum);
             }
         }
+        return of(node, new NodeTotals.Total(requested, appPods), assumed, usage);
+    }
+
+    /** As {@link #of(Node, Iterable, List, Optional)}, from the bound pods' totals kept by {@link NodeTotals}. */
+    static NodeSnapshot of(Node node, NodeTotals.Total bound, List<PodRequest> assumed, Optional<Resources> usage) {
+        Resources requested = bound.requested();
+        Map<String, Integer> appPods = new HashMap<>(bound.appPods());
         for (PodRequest pod : assumed) {
             requested = requested.plus(pod.request());
             if (pod.app() != null) {

@@ -9,4 +9,9 @@ public record Resources(long cpuMilli, long memoryBytes, long pods, long gpus) {
         return new Resources(cpuMilli + other.cpuMilli, memoryBytes + other.memoryBytes, pods + other.pods,
                 gpus + other.gpus);
     }
+
+    public Resources minus(Resources other) {
+        return new Resources(cpuMilli - other.cpuMilli, memoryBytes - other.memoryBytes, pods - other.pods,
+                gpus - other.gpus);
+    }
 }
