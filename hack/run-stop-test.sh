@@ -86,7 +86,7 @@ until ended; do
   sleep 1
 done
 say "make run ended ($(tmux -L "$SOCKET" display-message -p -t run \
-  'exit status #{pane_dead_status}, signal #{pane_dead_signal}')) after Ctrl-C; looking for leftovers"
+  '#{?pane_dead_status,exit status #{pane_dead_status},ended by a signal}')) after Ctrl-C; looking for leftovers"
 grep '^cluster: \|^real-nodes: ' "$work/run.log" | tail -n 30 | sed 's/^/  /' >&2
 
 passed=0 failed=0

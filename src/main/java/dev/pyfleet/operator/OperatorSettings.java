@@ -18,6 +18,14 @@ public interface OperatorSettings {
 
     Log log();
 
+    Metrics metrics();
+
+    interface Metrics {
+        /** The SDK's reconcile meters per PythonApp and VMPool too, not only per controller: costly at scale. */
+        @WithDefault("false")
+        boolean perResource();
+    }
+
     interface Log {
         enum Format { text, json }
 

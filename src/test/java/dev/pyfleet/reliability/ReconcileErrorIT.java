@@ -68,6 +68,9 @@ class ReconcileErrorIT {
             assertThat(metrics.lines().filter(l -> l.startsWith("operator_sdk_reconciliations_failed_total"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
                     .as("operator_sdk_reconciliations_failed_total").isGreaterThanOrEqualTo(2);
+            // Counted per controller, not per app (pyfleet.metrics.per-resource is off by default).
+            assertThat(metrics.lines().filter(l -> l.startsWith("operator_sdk_")))
+                    .as("SDK meters naming one app").noneMatch(l -> l.contains("name=\"app-0\""));
 
             // The quota is raised and the app touched: it recovers, and says so once.
             client.resourceQuotas().inNamespace(ns).withName("pods").edit(q -> new ResourceQuotaBuilder(q)
