@@ -49,11 +49,7 @@ func fail(message string) {
 }
 
 func eval(dir string, in io.Reader, out io.Writer) error {
-	data, err := io.ReadAll(in)
-	if err != nil {
-		return err
-	}
-	obj, err := object.Decode(data)
+	obj, err := object.Read(in)
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,7 @@ func main() {
 }
 
 func run(in io.Reader, out io.Writer) error {
-	data, err := io.ReadAll(in)
-	if err != nil {
-		return err
-	}
-	obj, err := object.Decode(data)
+	obj, err := object.Read(in)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ package object
 
 import (
 	"fmt"
+	"io"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
@@ -20,4 +21,13 @@ func Decode(data []byte) (*unstructured.Unstructured, error) {
 		return nil, fmt.Errorf("not a Kubernetes object: %w", err)
 	}
 	return u, nil
+}
+
+// Read reads one object from r, as Decode.
+func Read(r io.Reader) (*unstructured.Unstructured, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(data)
 }
