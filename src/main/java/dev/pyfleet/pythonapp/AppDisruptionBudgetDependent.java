@@ -1,9 +1,9 @@
 package dev.pyfleet.pythonapp;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import dev.pyfleet.app.EffectiveSpec;
 import dev.pyfleet.kube.Labels;
-import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

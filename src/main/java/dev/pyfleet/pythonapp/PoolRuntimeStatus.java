@@ -6,9 +6,9 @@ import java.util.List;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.api.v1alpha1.VMPool;
-import dev.pyfleet.status.Conditions;
 import dev.pyfleet.app.EffectivePoolSpec;
 import dev.pyfleet.kube.Labels;
+import dev.pyfleet.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /**

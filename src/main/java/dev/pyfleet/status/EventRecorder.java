@@ -117,9 +117,8 @@ public class EventRecorder {
             // Told before by a process that did not remember it: count on from what the API server has.
             var existing = client.v1().events().inNamespace(meta.getNamespace()).withName(name).get();
             int count = existing == null || existing.getCount() == null ? 1 : existing.getCount();
-            if (!increment(meta.getNamespace(), name, count + 1, now)) {
-                create(about, name, type, reason, message, now);
-            }
+            // Gone again in between (it expired): this one Event is lost, as Events may be.
+            increment(meta.getNamespace(), name, count + 1, now);
         }
     }
 

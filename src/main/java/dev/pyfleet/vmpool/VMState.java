@@ -3,9 +3,9 @@ package dev.pyfleet.vmpool;
 import java.time.Instant;
 import java.util.Set;
 
+import dev.pyfleet.kube.Labels;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.kubevirt.VirtualMachineStatus;
-import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /** What pool planning needs to know of one VM. */
