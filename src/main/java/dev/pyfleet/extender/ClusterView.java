@@ -61,9 +61,10 @@ public class ClusterView implements NodeSource {
         if (nodes != null) {
             return;
         }
-        nodes = client.nodes().runnableInformer(0).itemStore(new PrunedItemStore<>());
+        // Every Node and Pod of the cluster is cached here: only the fields placement reads (CachedShapes).
+        nodes = client.nodes().runnableInformer(0).itemStore(new PrunedItemStore<>(CachedShapes::node));
         nodes.run();
-        pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new PrunedItemStore<>());
+        pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new PrunedItemStore<>(CachedShapes::pod));
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
