@@ -98,7 +98,7 @@ class FleetScaleBench {
                     | PythonApps (PyFleet operator) | %s |
                     | ratio (PythonApps / Deployments), per round | %s |
 
-                    | operator memory (every Pod cached twice: by the controller's informer and the extender's) | heap used after full GC | RSS |
+                    | operator memory (every Pod cached by the controller's informer in full, and by the extender as the fields placement reads) | heap used after full GC | RSS |
                     |---|---:|---:|
                     | no apps | %s | %s |
                     | 1,000 apps (3,000 Pods) | %s | %s |
