@@ -79,12 +79,28 @@ final class Fleet {
             client.resources(PythonApp.class).inNamespace(namespace).list().getItems().stream()
                     .filter(app -> !PythonApps.conditionIs("Ready", "True").test(app))
                     .forEach(app -> why.append("\n").append(app.getMetadata().getName()).append(" generation ")
-                            .append(app.getMetadata().getGeneration()).append(": ").append(app.getStatus()));
+                            .append(app.getMetadata().getGeneration()).append(": ").append(app.getStatus())
+                            .append("\n  its Pods as the API server has them: ").append(podsOf(client, app)));
             String log = operator.log();
             why.append("\noperator alive: ").append(operator.isAlive()).append("; last of its log:\n")
                     .append(log.substring(Math.max(0, log.length() - 6000)));
             throw new AssertionError(why.toString(), e);
         }
+    }
+
+    /** Each Pod of the app: name, revision, node, phase, Ready, and whether it is being deleted. */
+    private static List<String> podsOf(KubernetesClient client, PythonApp app) {
+        return client.pods().inNamespace(app.getMetadata().getNamespace())
+                .withLabel("pyfleet.dev/app", app.getMetadata().getName()).list().getItems().stream()
+                .map(Fleet::describe).toList();
+    }
+
+    private static String describe(Pod pod) {
+        String ready = pod.getStatus().getConditions() == null ? "none" : pod.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType())).map(c -> c.getStatus()).findFirst().orElse("none");
+        return pod.getMetadata().getName() + " rev=" + pod.getMetadata().getLabels().get("pyfleet.dev/revision")
+                + " node=" + pod.getSpec().getNodeName() + " phase=" + pod.getStatus().getPhase() + " ready=" + ready
+                + (pod.getMetadata().getDeletionTimestamp() == null ? "" : " deleting");
     }
 
     static List<String> notReady(KubernetesClient client, String namespace) {
