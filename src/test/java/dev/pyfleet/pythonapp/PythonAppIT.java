@@ -25,6 +25,7 @@ import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -196,6 +197,31 @@ class PythonAppIT {
         assertThat(pods).hasSize(4);
         assertThat(client.v1().events().inNamespace(ns()).withField("involvedObject.name", "shop").list().getItems())
                 .anyMatch(e -> "ProgressDeadlineExceeded".equals(e.getReason()) && "Warning".equals(e.getType()));
+    }
+
+    /**
+     * A failure that lasts longer than a few retries (here a PriorityClass created half a minute late; an API server
+     * outage is another) is retried until it clears: nothing else wakes the app, as no Pod of it exists.
+     */
+    @Test
+    void aFailureThatOutlastsManyRetriesIsStillRetriedUntilItClears() throws Exception {
+        String priorityClass = "late-" + ns();
+        PythonApps.create(client, ns(),
+                SHOP.replace("replicas: 3", "replicas: 1\n  priorityClassName: " + priorityClass));
+        long created = System.nanoTime();
+        PythonApp degraded = PythonApps.await(client, ns(), "shop", app -> PythonApps.condition(app, "Degraded") != null
+                && "ReconcileError".equals(PythonApps.condition(app, "Degraded").getReason()), 60);
+        assertThat(PythonApps.condition(degraded, "Degraded").getMessage()).contains(priorityClass);
+
+        // Past the SDK's default of five attempts (about 26 s of backoff).
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, Duration.ofSeconds(30).toNanos() - (System.nanoTime() - created)));
+        client.scheduling().v1().priorityClasses().resource(new PriorityClassBuilder().withNewMetadata()
+                .withName(priorityClass).endMetadata().withValue(1000).build()).create();
+        try {
+            PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 60);
+        } finally {
+            client.scheduling().v1().priorityClasses().withName(priorityClass).delete();
+        }
     }
 
     @Test
