@@ -84,7 +84,8 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
     @Override
     public List<EventSource<?, PythonApp>> prepareEventSources(EventSourceContext<PythonApp> context) {
         podSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PythonApp.class)
-                .withName("pods").withLabelSelector(Labels.ALL_APP_PODS).withItemStore(new PrunedItemStore<>())
+                .withName("pods").withLabelSelector(Labels.ALL_APP_PODS)
+                .withItemStore(new PrunedItemStore<>(PodState::cached))
                 .build(), context);
         // An app that waits for others is woken when one of them changes, and reads their state from the same
         // informer that woke it (the primary cache may not have seen that change yet).
@@ -95,6 +96,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                 .map(dependency -> app.getMetadata().getNamespace() + "/" + dependency).toList());
         appSource = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(PythonApp.class, PythonApp.class).withName("dependencies")
+                        .withItemStore(new PrunedItemStore<>())
                         .withSecondaryToPrimaryMapper(changed -> primaries
                                 .byIndex(DEPENDS_ON_INDEX, changed.getMetadata().getNamespace() + "/"
                                         + changed.getMetadata().getName())

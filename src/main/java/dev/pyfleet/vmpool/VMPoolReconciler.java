@@ -21,6 +21,7 @@ import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.app.EffectivePoolSpec;
 import dev.pyfleet.app.EffectiveSpec;
 import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kube.PrunedItemStore;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.kubevirt.VirtualMachineInstance;
 import dev.pyfleet.metrics.FleetMetrics;
@@ -81,7 +82,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
                         : Objects.requireNonNullElse(pool.getStatus().readyReplicas(), 0));
         // A change to an app on a pool re-renders the pool's cloud-init, so it wakes the pool.
         appSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(PythonApp.class, VMPool.class)
-                .withName("apps-on-pools")
+                .withName("apps-on-pools").withItemStore(new PrunedItemStore<>())
                 .withSecondaryToPrimaryMapper(app -> new EffectiveSpec(app.getSpec()).poolName()
                         .map(pool -> Set.of(new ResourceID(pool, app.getMetadata().getNamespace())))
                         .orElse(Set.of()))
