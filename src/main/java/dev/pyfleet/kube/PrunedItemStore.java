@@ -3,6 +3,8 @@ package dev.pyfleet.kube;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 
@@ -24,6 +26,16 @@ public final class PrunedItemStore<T extends HasMetadata> extends BasicItemStore
     public PrunedItemStore(UnaryOperator<T> projection) {
         super(Cache::metaNamespaceKeyFunc);
         this.projection = projection;
+    }
+
+    /**
+     * The metadata every projection keeps: what the store and the SDK key and compare objects by (name, namespace,
+     * uid, resourceVersion, generation).
+     */
+    public static ObjectMeta identity(ObjectMeta meta) {
+        return new ObjectMetaBuilder().withName(meta.getName()).withNamespace(meta.getNamespace())
+                .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion())
+                .withGeneration(meta.getGeneration()).build();
     }
 
     @Override

@@ -30,6 +30,7 @@ import dev.pyfleet.status.Report;
 import dev.pyfleet.status.StatusUpdates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -53,9 +54,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
                 reconcilePrecondition = AppServiceDependent.Wanted.class),
         @Dependent(name = "disruption-budget", type = AppDisruptionBudgetDependent.class,
                 reconcilePrecondition = AppDisruptionBudgetDependent.Wanted.class)})
-// A periodic pass picks up anything a failed write left behind once its retries are spent.
+// A periodic pass re-reads every object, catching what no event announced. The primary cache drops managed fields:
+// nothing reads them, status is applied from a fresh object, and in a large fleet they are most of the cache.
 @ControllerConfiguration(name = "pythonapp", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5,
-        timeUnit = TimeUnit.MINUTES))
+        timeUnit = TimeUnit.MINUTES), informer = @Informer(itemStore = PrunedItemStore.class))
 public class PythonAppReconciler implements Reconciler<PythonApp> {
 
     static final String DEPENDS_ON_INDEX = "depends-on";
@@ -96,7 +98,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                 .map(dependency -> app.getMetadata().getNamespace() + "/" + dependency).toList());
         appSource = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(PythonApp.class, PythonApp.class).withName("dependencies")
-                        .withItemStore(new PrunedItemStore<>())
+                        .withItemStore(new PrunedItemStore<>(Dependencies::cached))
                         .withSecondaryToPrimaryMapper(changed -> primaries
                                 .byIndex(DEPENDS_ON_INDEX, changed.getMetadata().getNamespace() + "/"
                                         + changed.getMetadata().getName())
@@ -205,12 +207,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         if (spec.dependsOn().isEmpty()) {
             return new Dependencies.Met();
         }
-        List<PythonApp> apps = appSource.list(app.getMetadata().getNamespace()).toList();
-        Map<String, List<String>> graph = apps.stream().collect(Collectors.toMap(a -> a.getMetadata().getName(),
-                a -> new EffectiveSpec(a.getSpec()).dependsOn()));
-        Set<String> ready = apps.stream()
-                .filter(a -> a.getStatus() != null && Conditions.isTrue(a.getStatus().conditions(), Conditions.READY))
-                .map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
-        return Dependencies.check(app.getMetadata().getName(), graph, ready);
+        return Dependencies.check(app.getMetadata().getName(),
+                appSource.list(app.getMetadata().getNamespace()).toList());
     }
 }

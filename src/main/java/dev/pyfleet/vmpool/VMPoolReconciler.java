@@ -31,6 +31,7 @@ import dev.pyfleet.status.EventRecorder;
 import dev.pyfleet.status.ReconcileFailures;
 import dev.pyfleet.status.Report;
 import dev.pyfleet.status.StatusUpdates;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -47,9 +48,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * Keeps a pool's VirtualMachines: one planned step per reconcile over the observed VMs, then a status built from
  * scratch. Without KubeVirt's CRDs the pool waits and says so; the VM informers start once they appear.
  */
-// A periodic pass picks up anything a failed write left behind once its retries are spent.
+// A periodic pass re-reads every object, catching what no event announced. The primary cache drops managed fields:
+// nothing reads them, status is applied from a fresh object, and in a large fleet they are most of the cache.
 @ControllerConfiguration(name = "vmpool", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5,
-        timeUnit = TimeUnit.MINUTES))
+        timeUnit = TimeUnit.MINUTES), informer = @Informer(itemStore = PrunedItemStore.class))
 public class VMPoolReconciler implements Reconciler<VMPool> {
 
     static final Duration KUBEVIRT_RECHECK = Duration.ofSeconds(10);
@@ -82,7 +84,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
                         : Objects.requireNonNullElse(pool.getStatus().readyReplicas(), 0));
         // A change to an app on a pool re-renders the pool's cloud-init, so it wakes the pool.
         appSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(PythonApp.class, VMPool.class)
-                .withName("apps-on-pools").withItemStore(new PrunedItemStore<>())
+                .withName("apps-on-pools").withItemStore(new PrunedItemStore<>(PoolApps::cached))
                 .withSecondaryToPrimaryMapper(app -> new EffectiveSpec(app.getSpec()).poolName()
                         .map(pool -> Set.of(new ResourceID(pool, app.getMetadata().getNamespace())))
                         .orElse(Set.of()))

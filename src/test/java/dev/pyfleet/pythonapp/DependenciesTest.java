@@ -10,6 +10,50 @@ import org.junit.jupiter.api.Test;
 
 class DependenciesTest {
 
+    static final io.fabric8.kubernetes.client.utils.KubernetesSerialization YAML =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+
+    static dev.pyfleet.api.v1alpha1.PythonApp app(String name, String dependsOn, String ready) {
+        return YAML.unmarshal("""
+                apiVersion: pyfleet.dev/v1alpha1
+                kind: PythonApp
+                metadata: {name: %s, namespace: demo, resourceVersion: "9", generation: 2, labels: {team: a}}
+                spec: {image: "shop:1", dependsOn: %s}
+                status:
+                  phase: Running
+                  observedGeneration: 2
+                  conditions:
+                  - {type: Progressing, status: "False", reason: RolloutComplete, message: all replicas updated}
+                  - {type: Ready, status: "%s", reason: R, message: a long message that the cache need not keep}
+                """.formatted(name, dependsOn, ready), dev.pyfleet.api.v1alpha1.PythonApp.class);
+    }
+
+    @Test
+    void theDependencyCacheKeepsWhatTheCheckReadsAndNoMore() {
+        var whole = List.of(app("web", "[db, cache]", "False"), app("db", "[]", "True"), app("cache", "[db]",
+                "False"), app("worker", "[web]", "True"));
+        var store = new dev.pyfleet.kube.PrunedItemStore<>(Dependencies::cached);
+        whole.forEach(a -> store.put(a.getMetadata().getName(), a));
+        var cached = whole.stream().map(a -> store.get(a.getMetadata().getName())).toList();
+
+        for (String name : List.of("web", "db", "cache", "worker")) {
+            var fromWhole = Dependencies.check(name, whole);
+            var fromCached = Dependencies.check(name, cached);
+            assertThat(fromCached).as(name).isEqualTo(fromWhole);
+        }
+        assertThat(Dependencies.check("cache", cached)).isInstanceOf(Dependencies.Met.class);
+        assertThat(Dependencies.check("web", cached)).isNotInstanceOf(Dependencies.Met.class);
+        assertThat(cached).allSatisfy(a -> {
+            assertThat(a.getMetadata().getResourceVersion()).isEqualTo("9");
+            assertThat(a.getMetadata().getLabels()).isEmpty();
+            assertThat(a.getStatus().conditions()).singleElement().satisfies(c -> {
+                assertThat(c.getType()).isEqualTo("Ready");
+                assertThat(c.getMessage()).isNull();
+            });
+            assertThat(a.getStatus().phase()).isNull();
+        });
+    }
+
     @Test
     void appWithoutDependenciesMayStart() {
         assertThat(Dependencies.check("web", Map.of("web", List.of()), Set.of())).isInstanceOf(Dependencies.Met.class);
