@@ -26,12 +26,21 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** @param systemProperties extra -D options, e.g. the client's impersonation settings */
     public OperatorProcess(Path kubeconfig, int port, List<String> systemProperties) {
+        this(kubeconfig, port, List.of(), systemProperties);
+    }
+
+    /**
+     * @param launcher a command the java command line is appended to, e.g. one that enters a memory cgroup and execs
+     *        its arguments (the process keeps its pid); empty to start java directly
+     */
+    public OperatorProcess(Path kubeconfig, int port, List<String> launcher, List<String> systemProperties) {
         Path repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath();
         this.port = port;
         this.managementPort = freePort();
         try {
             log = Files.createTempFile("pyfleet-operator-", ".log");
-            List<String> command = new java.util.ArrayList<>(List.of(
+            List<String> command = new java.util.ArrayList<>(launcher);
+            command.addAll(List.of(
                     ProcessHandle.current().info().command().orElse("java"),
                     "-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=" + port,
                     "-Dquarkus.management.port=" + managementPort));

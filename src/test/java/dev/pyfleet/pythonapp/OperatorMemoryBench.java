@@ -1,0 +1,197 @@
+package dev.pyfleet.pythonapp;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import dev.pyfleet.bench.BenchReport;
+import dev.pyfleet.testing.CommandResult;
+import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.MemoryCgroup;
+import dev.pyfleet.testing.OperatorProcess;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The operator's memory at 0, 1,000 and 5,000 apps as the chart runs it: the image's JVM flags (read from the
+ * Dockerfile) inside a memory cgroup limited to the chart's default memory limit (read from values.yaml), so the JVM
+ * sizes itself as in a container and the kernel kills it if it goes over. Native memory tracking and a class
+ * histogram at each step say where the memory goes.
+ */
+class OperatorMemoryBench {
+
+    static final int APPS = 1000;
+    static final int MORE_APPS = 4000;
+
+    @Test
+    void memoryWithTheChartDefaults() throws Exception {
+        Path repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath();
+        List<String> jvmFlags = imageJvmFlags(repo);
+        Quantity limit = chartMemoryLimit(repo);
+        long limitBytes = Quantity.getAmountInBytes(limit).longValueExact();
+        List<String> options = new ArrayList<>(List.of("-Dpyfleet.scheduler.enabled=false",
+                "-XX:NativeMemoryTracking=summary"));
+        options.addAll(jvmFlags);
+        StringBuilder raw = new StringBuilder("JVM flags: " + jvmFlags + "; environment " + imageEnvironment(repo)
+                + "; memory limit " + limit + "\n");
+        try (ControlPlane cluster = ControlPlane.dedicated("memory", Map.of(), "--nodes", "50", "--pods", "250",
+                "--cpu", "64", "--memory", "256Gi");
+                KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                        new io.fabric8.kubernetes.client.ConfigBuilder(cluster.config()).withRequestTimeout(120_000)
+                                .build()).build();
+                MemoryCgroup cgroup = MemoryCgroup.create("pyfleet-bench-memory", limitBytes);
+                OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
+                        launcher(imageEnvironment(repo), cgroup), options)) {
+            operator.awaitReady(Duration.ofSeconds(90));
+            Thread.sleep(5000);
+            Memory idle = measure(operator, cgroup, "no apps", raw);
+            FleetScaleBench.createNamespace(client, "apps");
+            FleetScaleBench.createNamespace(client, "more-apps");
+            double thousandTook = FleetScaleBench.timeUntilAppsReady(client, "apps", APPS, 3);
+            Memory thousand = measure(operator, cgroup, "1,000 apps", raw);
+            double moreTook = FleetScaleBench.timeUntilAppsReady(client, "more-apps", MORE_APPS, 1);
+            Memory fiveThousand = measure(operator, cgroup, "5,000 apps", raw);
+            if (!operator.isAlive() || cgroup.oomKills() > 0) {
+                throw new IllegalStateException("the operator did not survive its memory limit (OOM kills: "
+                        + cgroup.oomKills() + "):\n" + operator.log());
+            }
+            raw.append("1,000 apps x 3 Ready in %.1f s; 4,000 more x 1 Ready in %.1f s; cgroup peak %d MiB; OOM kills %d%n"
+                    .formatted(thousandTook, moreTook, cgroup.peakBytes() / 1048576, cgroup.oomKills()));
+
+            BenchReport.write("operator-memory", "(e) Operator memory with the chart's defaults", "make bench",
+                    """
+                    | apps in the cluster | heap used after full GC | heap committed | RSS | of which Java heap / class metadata / code / threads / GC / other native |
+                    |---|---:|---:|---:|---|
+                    | no apps | %s |
+                    | 1,000 apps (3,000 Pods) | %s |
+                    | 5,000 apps (1,000 x 3 + 4,000 x 1 = 7,000 Pods) | %s |
+
+                    The operator ran from the packaged jar with the image's JVM flags (`%s`, and %s, from the Dockerfile)
+                    inside a memory cgroup limited to the chart's default limit (%s, from values.yaml), so the JVM
+                    sized its heap from the limit as it does in the container; it was not killed (OOM kills: %d, the
+                    cgroup's peak, page cache included: %d MiB). One local control plane with 50 KWOK nodes; 1,000 apps
+                    of 3 replicas (Ready in %.1f s), then 4,000 more of 1 replica (Ready in %.1f s), Pods through
+                    the default scheduler (pyfleet.scheduler.enabled=false). Heap used is read after `jcmd GC.run`
+                    (the live set); the split of the RSS is native memory tracking's committed memory (the bench
+                    adds `-XX:NativeMemoryTracking=summary`, which costs a few MiB itself); the class histograms are
+                    in the raw output.
+                    """.formatted(idle, thousand, fiveThousand, String.join(" ", jvmFlags),
+                    String.join(" ", imageEnvironment(repo)), limit,
+                    cgroup.oomKills(), cgroup.peakBytes() / 1048576, thousandTook, moreTook), raw.toString());
+        }
+    }
+
+    /** The flags the image starts the JVM with: JAVA_OPTS_APPEND in the Dockerfile. */
+    static List<String> imageJvmFlags(Path repo) throws Exception {
+        Matcher flags = Pattern.compile("JAVA_OPTS_APPEND=\"([^\"]*)\"").matcher(Files.readString(repo.resolve(
+                "Dockerfile")));
+        if (!flags.find()) {
+            throw new IllegalStateException("no JAVA_OPTS_APPEND in the Dockerfile");
+        }
+        return Arrays.asList(flags.group(1).trim().split("\\s+"));
+    }
+
+    /** The image's other environment that shapes memory: MALLOC_ARENA_MAX, when the Dockerfile sets it. */
+    static List<String> imageEnvironment(Path repo) throws Exception {
+        Matcher arenas = Pattern.compile("MALLOC_ARENA_MAX=(\\d+)").matcher(Files.readString(repo.resolve(
+                "Dockerfile")));
+        return arenas.find() ? List.of("MALLOC_ARENA_MAX=" + arenas.group(1)) : List.of();
+    }
+
+    private static List<String> launcher(List<String> environment, MemoryCgroup cgroup) {
+        List<String> launcher = new ArrayList<>();
+        if (!environment.isEmpty()) {
+            launcher.add("env");
+            launcher.addAll(environment);
+        }
+        launcher.addAll(cgroup.launcher());
+        return launcher;
+    }
+
+    static Quantity chartMemoryLimit(Path repo) throws Exception {
+        JsonNode values = new YAMLMapper().readTree(repo.resolve("helm/pyfleet/values.yaml").toFile());
+        return new Quantity(values.path("resources").path("limits").path("memory").asText());
+    }
+
+    record Memory(long heapUsed, long heapCommitted, long rss, String split) {
+        @Override
+        public String toString() {
+            return "%d MiB | %d MiB | %d MiB | %s".formatted(heapUsed >> 20, heapCommitted >> 20, rss >> 20, split);
+        }
+    }
+
+    private static Memory measure(OperatorProcess operator, MemoryCgroup cgroup, String step, StringBuilder raw)
+            throws Exception {
+        String gc = jcmd(operator, "GC.run");
+        Thread.sleep(1000);
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + operator.managementPort() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        long heapUsed = (long) sum(metrics, "jvm_memory_used_bytes{", "area=\"heap\"");
+        long heapCommitted = (long) sum(metrics, "jvm_memory_committed_bytes{", "area=\"heap\"");
+        long rss = 1024 * Files.readAllLines(Path.of("/proc/" + operator.pid() + "/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong)
+                .findFirst().orElseThrow();
+        String nmt = jcmd(operator, "VM.native_memory", "summary");
+        String histogram = jcmd(operator, "GC.class_histogram");
+        raw.append("== ").append(step).append(": heap used ").append(heapUsed >> 20).append(" MiB, committed ")
+                .append(heapCommitted >> 20).append(" MiB, RSS ").append(rss >> 20).append(" MiB, cgroup peak ")
+                .append(cgroup.peakBytes() >> 20).append(" MiB\n").append(gc.isBlank() ? "" : "")
+                .append(nmt.strip()).append("\n-- top of the class histogram\n")
+                .append(String.join("\n", histogram.lines().limit(28).toList())).append("\n\n");
+        return new Memory(heapUsed, heapCommitted, rss, split(nmt));
+    }
+
+    /** "heap / class / code / thread / GC / rest" in MiB from NMT's committed column. */
+    static String split(String nmt) {
+        long total = committed(nmt, "Total");
+        long heap = committed(nmt, "Java Heap");
+        long klass = committed(nmt, "Class");
+        long code = committed(nmt, "Code");
+        long thread = committed(nmt, "Thread");
+        long gc = committed(nmt, "GC");
+        long rest = total - heap - klass - code - thread - gc;
+        return "%d / %d / %d / %d / %d / %d MiB".formatted(heap >> 10, klass >> 10, code >> 10, thread >> 10,
+                gc >> 10, rest >> 10);
+    }
+
+    /** Committed KB of one NMT category, e.g. "-  Java Heap (reserved=..KB, committed=..KB)". */
+    private static long committed(String nmt, String category) {
+        Matcher m = Pattern.compile("(?m)^(?:-\\s*)?" + Pattern.quote(category)
+                + "(?: \\(reserved=\\d+KB, committed=(\\d+)KB\\)|: reserved=\\d+KB, committed=(\\d+)KB)").matcher(nmt);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + category + " in the native memory summary:\n" + nmt);
+        }
+        return Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+
+    private static double sum(String metrics, String prefix, String label) {
+        return metrics.lines().filter(l -> l.startsWith(prefix) && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static String jcmd(OperatorProcess operator, String... command) {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        List<String> line = new ArrayList<>(List.of(jcmd.toString(), Long.toString(operator.pid())));
+        line.addAll(List.of(command));
+        CommandResult result = CommandResult.run(line, Path.of("."), Map.of());
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + result.output());
+        }
+        return result.output();
+    }
+}
