@@ -125,6 +125,18 @@ class HelmChartRenderTest {
     }
 
     @Test
+    void jvmOptionsReplaceTheImagesFlagsOnlyWhenGiven() {
+        assertThat(RenderedChart.withValues("jvmOptions: \"-XX:MaxRAMPercentage=50 -XX:+UseSerialGC\"")
+                .podSpec(OPERATOR).getContainers().get(0).getEnv())
+                .anySatisfy(env -> {
+                    assertThat(env.getName()).isEqualTo("JAVA_OPTS_APPEND");
+                    assertThat(env.getValue()).isEqualTo("-XX:MaxRAMPercentage=50 -XX:+UseSerialGC");
+                });
+        assertThat(RenderedChart.withValues("{}").podSpec(OPERATOR).getContainers().get(0).getEnv())
+                .as("by default the image's flags apply").noneMatch(env -> env.getName().equals("JAVA_OPTS_APPEND"));
+    }
+
+    @Test
     void nodeSelectorLandsInTheOperatorPods() {
         assertThat(RenderedChart.withValues("nodeSelector: {node-role.kubernetes.io/infra: \"\"}").podSpec(OPERATOR)
                 .getNodeSelector()).containsExactlyEntriesOf(Map.of("node-role.kubernetes.io/infra", ""));
