@@ -1,5 +1,7 @@
 package dev.pyfleet.operator;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -52,12 +54,30 @@ public class LeaderElectionProducer {
             OperatorSettings settings) {
         KubernetesClientBuilder builder = new KubernetesClientBuilder().withKubernetesSerialization(serialization)
                 .withConfig(config);
+        // Interceptors run in the order added: a write waits for its token first and meets the fence after, as
+        // close to the wire as it can.
+        rateLimit(settings.apiServer()).ifPresent(limit -> builder.withHttpClientBuilderConsumer(
+                http -> http.addOrReplaceInterceptor("rate-limit", limit)));
         if (settings.leaderElection().enabled()) {
             LeaseFence fence = new LeaseFence(settings.leaderElection().leaseName(),
                     settings.leaderElection().renewDeadline(), LeaderElectionProducer::exitOnLostLease);
             builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("lease-fence", fence));
         }
         return builder.build();
+    }
+
+    static Optional<ClientRateLimit> rateLimit(OperatorSettings.ApiServer apiServer) {
+        double qps = apiServer.qps();
+        int burst = apiServer.burst();
+        if (qps < 0 || burst < 0 || Double.isNaN(qps) || Double.isInfinite(qps)) {
+            throw new IllegalArgumentException(
+                    "pyfleet.api-server.qps (%s) and pyfleet.api-server.burst (%d) must be 0 (no limit) or above"
+                            .formatted(qps, burst));
+        }
+        if (qps == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClientRateLimit(qps, burst > 0 ? burst : (int) Math.max(1, Math.ceil(2 * qps))));
     }
 
     /** As the SDK does when it stops leading: end the process, from a thread of its own so no caller waits on it. */

@@ -65,6 +65,17 @@ public interface OperatorSettings {
         /** How long the operator waits at startup for the API server before it exits with status 3. */
         @WithDefault("30s")
         Duration startupTimeout();
+
+        /**
+         * Requests per second the operator sends the API server at most, as client-go's QPS (watches and the
+         * leader Lease are not counted). 0, the default: no limit.
+         */
+        @WithDefault("0")
+        double qps();
+
+        /** Requests allowed at once above {@link #qps()} after a quiet spell. 0: twice the qps. */
+        @WithDefault("0")
+        int burst();
     }
 
     interface Scheduler {

@@ -137,6 +137,18 @@ class HelmChartRenderTest {
     }
 
     @Test
+    void anApiRateLimitIsPassedToTheOperatorOnlyWhenSet() {
+        assertThat(RenderedChart.withValues("apiServer: {qps: 50, burst: 100}").podSpec(OPERATOR).getContainers()
+                .get(0).getEnv()).extracting(env -> env.getName() + "=" + env.getValue())
+                .contains("PYFLEET_API_SERVER_QPS=50", "PYFLEET_API_SERVER_BURST=100");
+        assertThat(RenderedChart.withValues("apiServer: {qps: 2.5}").podSpec(OPERATOR).getContainers().get(0)
+                .getEnv()).extracting(env -> env.getName() + "=" + env.getValue())
+                .contains("PYFLEET_API_SERVER_QPS=2.5", "PYFLEET_API_SERVER_BURST=0");
+        assertThat(RenderedChart.withValues("{}").podSpec(OPERATOR).getContainers().get(0).getEnv())
+                .as("no limit by default").noneMatch(env -> env.getName().startsWith("PYFLEET_API_SERVER_"));
+    }
+
+    @Test
     void nodeSelectorLandsInTheOperatorPods() {
         assertThat(RenderedChart.withValues("nodeSelector: {node-role.kubernetes.io/infra: \"\"}").podSpec(OPERATOR)
                 .getNodeSelector()).containsExactlyEntriesOf(Map.of("node-role.kubernetes.io/infra", ""));
@@ -291,6 +303,8 @@ class HelmChartRenderTest {
             scheduler: {tolerations: {}}                     | tolerations
             scheduler: {priorityClassName: Critical}         | priorityClassName
             scheduler: {podAnnotations: []}                  | podAnnotations
+            apiServer: {qps: -5}                             | qps
+            apiServer: {burst: 1.5}                          | burst
             """)
     void theSchemaRefusesAWrongTypeForEachValue(String values, String named) {
         assertThatThrownBy(() -> RenderedChart.template().withValuesFile(RenderedChart.valuesFile(values)).call())
