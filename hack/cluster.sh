@@ -3,7 +3,7 @@
 # kube-scheduler, a second kube-scheduler whose only profile is pyfleet-scheduler, and KWOK keeping fake nodes alive.
 #
 #   hack/cluster.sh up [--nodes N] [--cpu C] [--memory M] [--pods P] [--gpus G] [--audit] [--real-nodes R]
-#                      [--no-pyfleet-scheduler]
+#                      [--no-pyfleet-scheduler] [--client-qps Q --client-burst B]
 #   hack/cluster.sh down | status | kubeconfig | env
 #   hack/cluster.sh add-nodes N [--prefix P] [--cpu C] [--memory M] [--pods P] [--gpus G]
 #   hack/cluster.sh restart-scheduler      re-read PYFLEET_SCHEDULER_CONFIG and restart pyfleet-scheduler
@@ -14,6 +14,8 @@
 # `up --real-nodes R` adds R real nodes (kubelet, kube-proxy, containerd: hack/real-nodes.sh) running the images
 # hack/images.sh builds; where the machine cannot host one, it says why in one line and goes on with fake nodes.
 # `up --no-pyfleet-scheduler` leaves pyfleet-scheduler out, for a cluster where the chart runs its own in a Pod.
+# `up --client-qps Q --client-burst B` sets the client rate limit of kube-controller-manager and of both schedulers
+# (their defaults: 20/30 and 50/100), so benchmarks can compare controllers and schedulers on equal terms.
 #
 # Env: PYFLEET_STATE_DIR        runtime state: certs, data, logs, pids (default /tmp/pyfleet-cluster-$UID)
 #      PYFLEET_CACHE_DIR        where the built binaries are cached (see hack/build-control-plane.sh)
@@ -30,7 +32,7 @@ EXTENDER_URL="${PYFLEET_EXTENDER_URL:-http://127.0.0.1:8080/scheduler}"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler pyfleet-scheduler kwok)
 
 NODES=3 NODE_CPU=8 NODE_MEMORY=32Gi NODE_PODS=110 NODE_GPUS=0 NODE_PREFIX=kwok-node AUDIT=0 REAL_NODES=0
-PYFLEET_SCHEDULER=1
+PYFLEET_SCHEDULER=1 CLIENT_QPS="" CLIENT_BURST=""
 
 say() { echo "cluster: $*" >&2; }
 fail() { echo "cluster: $*" >&2; exit 1; }
@@ -145,6 +147,15 @@ EOF
   [[ -f "$SCHEDULER_TEMPLATE" ]] || fail "scheduler configuration $SCHEDULER_TEMPLATE does not exist"
   sed -e "s|@KUBECONFIG@|$KUBECONFIG_PATH|g" -e "s|@EXTENDER_URL@|$EXTENDER_URL|g" "$SCHEDULER_TEMPLATE" \
     >"$STATE_DIR/pyfleet-scheduler.yaml"
+  # A limit set at `up` holds for a restarted scheduler too.
+  [[ -n "$CLIENT_QPS" ]] && echo "$CLIENT_QPS $CLIENT_BURST" >"$STATE_DIR/client-limits"
+  if [[ -f "$STATE_DIR/client-limits" ]]; then
+    local qps burst file
+    read -r qps burst <"$STATE_DIR/client-limits"
+    for file in "$STATE_DIR/default-scheduler.yaml" "$STATE_DIR/pyfleet-scheduler.yaml"; do
+      sed -i -e "/^clientConnection:/a\\  qps: $qps\\n  burst: $burst" "$file"
+    done
+  fi
 }
 
 start_pyfleet_scheduler() {
@@ -185,6 +196,7 @@ EOF
 
 cmd_up() {
   parse_node_flags "$@"
+  [[ -z "$CLIENT_QPS" || -n "$CLIENT_BURST" ]] || fail "--client-qps needs --client-burst"
   if is_running kube-apiserver; then
     say "already running; kubeconfig: $KUBECONFIG_PATH"
     return 0
@@ -195,6 +207,7 @@ cmd_up() {
   load_binaries
   mkdir -p "$STATE_DIR/logs" "$STATE_DIR/etcd"
   : >"$STATE_DIR/ports"
+  rm -f "$STATE_DIR/client-limits"
 
   say "starting etcd"
   local etcd_port etcd_peer
@@ -236,7 +249,8 @@ cmd_up() {
     --bind-address=127.0.0.1 --secure-port="$kcm_port" --leader-elect=false \
     --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
     --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
-    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller'
+    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller' \
+    ${CLIENT_QPS:+--kube-api-qps="$CLIENT_QPS" --kube-api-burst="$CLIENT_BURST"}
   write_scheduler_configs
   start_component kube-scheduler "$K8S_BIN/kube-scheduler" --config="$STATE_DIR/default-scheduler.yaml" \
     --bind-address=127.0.0.1 --secure-port="$sched_port"
@@ -383,6 +397,8 @@ parse_node_flags() {
       --audit) AUDIT=1; shift; continue ;;
       --real-nodes) REAL_NODES="$2" ;;
       --no-pyfleet-scheduler) PYFLEET_SCHEDULER=0; shift; continue ;;
+      --client-qps) CLIENT_QPS="$2" ;;
+      --client-burst) CLIENT_BURST="$2" ;;
       *) fail "unknown option $1" ;;
     esac
     shift 2

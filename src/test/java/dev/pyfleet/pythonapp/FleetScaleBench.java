@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,70 +23,127 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * (d) 500 PythonApps x 3 replicas against 500 Deployments x 3 replicas on one control plane, timed from the first
- * create until every one reports all replicas ready, three rounds in alternating order.
+ * (d) PythonApps x 3 replicas against as many Deployments x 3 replicas, timed from the first create until every one
+ * reports all replicas ready, with per-object create-to-Ready latencies: once with kube-controller-manager and the
+ * operator at the same client rate limit, once with neither limited.
  */
 class FleetScaleBench {
 
-    /** Objects of each kind per round of the time-to-Ready comparison. */
-    static final int COMPARED = 500;
+    /** Objects of each kind per run, and how many rounds each size gets (5,000 takes minutes a run). */
+    static final Map<Integer, Integer> SIZES = sizes();
+    /** The shared client limit: client-go's QPS and burst, for kube-controller-manager and the operator alike. */
+    static final int QPS = 100;
+    static final int BURST = 200;
+    /** "No limit": kube-controller-manager takes no negative QPS, so a limit no run comes near. */
+    static final int UNLIMITED_QPS = 100_000;
     /** Room enough that the comparison measures the controllers rather than a GC at its limit. */
-    static final String MEMORY = "-XX:MaxRAM=1536m";
+    static final String MEMORY = "-XX:MaxRAM=3g";
 
     @Test
     void timeToReadyAgainstDeployments() throws Exception {
-        try (ControlPlane cluster = ControlPlane.dedicated("scale", Map.of(), "--nodes", "50", "--pods", "250",
-                "--cpu", "64", "--memory", "256Gi");
-                KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
-                        new io.fabric8.kubernetes.client.ConfigBuilder(cluster.config()).withRequestTimeout(120_000)
-                                .build()).build();
-                // Both kinds of Pods go through the default scheduler, so only the controllers differ.
-                OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
-                        List.of("-Dpyfleet.scheduler.enabled=false", MEMORY, "-XX:MaxRAMPercentage=75"))) {
-            operator.awaitReady(Duration.ofSeconds(90));
-
-            // Readiness is counted from watches: listing thousands of objects every second would load the API
-            // server the two contenders share. Each round starts on empty nodes: the last round's namespace is
-            // deleted and gone first.
-            Runs deployments = new Runs();
-            Runs apps = new Runs();
-            Runs ratio = new Runs();
-            StringBuilder raw = new StringBuilder();
-            for (int round = 0; round < Runs.ROUNDS; round++) {
-                Map<String, Double> seconds = new HashMap<>();
-                for (String kind : Runs.order(List.of("Deployments", "PythonApps"), round)) {
-                    String ns = kind.toLowerCase() + "-" + (round + 1);
-                    createNamespace(client, ns);
-                    double took = kind.equals("Deployments") ? timeUntilDeploymentsReady(client, ns, COMPARED)
-                            : timeUntilAppsReady(client, ns, COMPARED, 3);
-                    seconds.put(kind, took);
-                    raw.append("round %d: %d %s x 3 replicas Ready in %.1f s%n".formatted(round + 1, COMPARED, kind,
-                            took));
-                    deleteNamespace(client, ns);
+        StringBuilder table = new StringBuilder("""
+                | client limit | objects x 3 replicas | Deployments: s to all Ready | PythonApps: s to all Ready | ratio (apps / Deployments) | Deployment create-to-Ready p50 / p99 | PythonApp create-to-Ready p50 / p99 |
+                |---|---:|---:|---:|---:|---:|---:|
+                """);
+        StringBuilder raw = new StringBuilder();
+        for (boolean limited : List.of(true, false)) {
+            int qps = limited ? QPS : UNLIMITED_QPS;
+            try (ControlPlane cluster = ControlPlane.dedicated("scale", Map.of(), "--nodes", "100", "--pods",
+                    "250", "--cpu", "64", "--memory", "256Gi", "--client-qps", String.valueOf(qps),
+                    "--client-burst", String.valueOf(limited ? BURST : 2 * UNLIMITED_QPS));
+                    KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                            new io.fabric8.kubernetes.client.ConfigBuilder(cluster.config())
+                                    .withRequestTimeout(120_000).build()).build();
+                    // Both kinds of Pods go through the default scheduler, so only the controllers differ.
+                    OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
+                            operatorOptions(limited))) {
+                operator.awaitReady(Duration.ofSeconds(90));
+                for (Map.Entry<Integer, Integer> size : SIZES.entrySet()) {
+                    table.append(compare(client, limited, size.getKey(), size.getValue(), raw));
                 }
-                deployments.add(seconds.get("Deployments"));
-                apps.add(seconds.get("PythonApps"));
-                ratio.add(seconds.get("PythonApps") / seconds.get("Deployments"));
             }
-
-            BenchReport.write("fleet-scale", "(d) Time to Ready: PythonApps vs Deployments",
-                    "make bench", """
-                    | %d objects x 3 replicas, first create to all Ready | seconds: median (lowest–highest) of %d runs |
-                    |---|---:|
-                    | Deployments (kube-controller-manager) | %s |
-                    | PythonApps (PyFleet operator) | %s |
-                    | ratio (PythonApps / Deployments), per round | %s |
-
-                    One local control plane with 50 KWOK nodes. In each of %d rounds the two kinds are created in a
-                    namespace of their own from 8 client threads (image only, 10m CPU, 16Mi), which is deleted
-                    before the other kind starts; the order alternates from round to round. Both kinds of Pods use
-                    the default scheduler (operator run with pyfleet.scheduler.enabled=false).
-                    kube-controller-manager runs with its default client rate limit (20 QPS, burst 30); the
-                    operator's client has none, so the ratio compares the products as shipped, not on equal terms.
-                    The operator's memory is measured on its own, with the chart's defaults: (e).
-                    """.formatted(COMPARED, Runs.ROUNDS, deployments.summary("%.1f"), apps.summary("%.1f"),
-                    ratio.summary("%.2f"), Runs.ROUNDS), raw.toString());
         }
+        BenchReport.write("fleet-scale", "(d) Time to Ready: PythonApps vs Deployments", "make bench", table + """
+
+                Each row is one local control plane with 100 KWOK nodes. For each size, %s rounds: the two kinds
+                are created in a namespace of their own from 8 client threads (image only, 10m CPU, 16Mi), and the
+                namespace is deleted and gone before the other kind starts; the order alternates from round to
+                round. Seconds and ratio: median (lowest–highest) of the rounds. Create-to-Ready: each object's time
+                from the start of its create to the watch event that shows it Ready, p50 / p99 over every object of
+                every round. Both kinds of Pods use the default scheduler (operator run with
+                pyfleet.scheduler.enabled=false).
+
+                "%d QPS": kube-controller-manager started with `--kube-api-qps=%d --kube-api-burst=%d` and the
+                operator with `pyfleet.api-server.qps=%d`, `pyfleet.api-server.burst=%d`. The limit is not quite
+                the same thing on both sides: kube-controller-manager gives each of its controllers a client and a
+                limiter of its own (the Deployment and ReplicaSet controllers, which do this work, have %d QPS
+                each), while the operator's one client, and limit, serves everything it does. "none":
+                kube-controller-manager at %d QPS, which nothing here comes near, and the operator's default (no
+                limiter). The operator's memory is measured on its own, with the chart's defaults: (e).
+                """.formatted(SIZES.values().stream().map(String::valueOf).distinct().collect(
+                        java.util.stream.Collectors.joining(" or ")), QPS, QPS, BURST, QPS, BURST, QPS,
+                UNLIMITED_QPS), raw.toString());
+    }
+
+    private static Map<Integer, Integer> sizes() {
+        Map<Integer, Integer> sizes = new java.util.LinkedHashMap<>();
+        for (String entry : System.getProperty("pyfleet.bench.fleet-sizes", "1000:3,5000:1").split(",")) {
+            String[] parts = entry.split(":");
+            sizes.put(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
+        }
+        return sizes;
+    }
+
+    private static List<String> operatorOptions(boolean limited) {
+        List<String> options = new java.util.ArrayList<>(List.of("-Dpyfleet.scheduler.enabled=false", MEMORY,
+                "-XX:MaxRAMPercentage=75"));
+        if (limited) {
+            options.add("-Dpyfleet.api-server.qps=" + QPS);
+            options.add("-Dpyfleet.api-server.burst=" + BURST);
+        }
+        return options;
+    }
+
+    private static String compare(KubernetesClient client, boolean limited, int n, int rounds, StringBuilder raw)
+            throws Exception {
+        Runs deployments = new Runs();
+        Runs apps = new Runs();
+        Runs ratio = new Runs();
+        Map<String, List<Double>> latencies = Map.of("Deployments", new java.util.ArrayList<>(), "PythonApps",
+                new java.util.ArrayList<>());
+        String limit = limited ? QPS + " QPS" : "none";
+        for (int round = 0; round < rounds; round++) {
+            Map<String, Double> seconds = new HashMap<>();
+            for (String kind : Runs.order(List.of("Deployments", "PythonApps"), round)) {
+                String ns = kind.toLowerCase() + "-" + n + "-" + (round + 1);
+                createNamespace(client, ns);
+                Timing timing = kind.equals("Deployments") ? timeUntilDeploymentsReady(client, ns, n)
+                        : timeUntilAppsReady(client, ns, n, 3);
+                seconds.put(kind, timing.seconds());
+                latencies.get(kind).addAll(timing.createToReady());
+                raw.append("limit %s, round %d: %d %s x 3 replicas Ready in %.1f s; create-to-Ready p50 %.1f s, p99 %.1f s%n"
+                        .formatted(limit, round + 1, n, kind, timing.seconds(), percentile(timing.createToReady(), 50),
+                                percentile(timing.createToReady(), 99)));
+                deleteNamespace(client, ns);
+            }
+            deployments.add(seconds.get("Deployments"));
+            apps.add(seconds.get("PythonApps"));
+            ratio.add(seconds.get("PythonApps") / seconds.get("Deployments"));
+        }
+        return "| %s | %,d | %s | %s | %s | %.1f / %.1f s | %.1f / %.1f s |%n".formatted(limit, n,
+                deployments.summary("%.1f"), apps.summary("%.1f"), ratio.summary("%.2f"),
+                percentile(latencies.get("Deployments"), 50), percentile(latencies.get("Deployments"), 99),
+                percentile(latencies.get("PythonApps"), 50), percentile(latencies.get("PythonApps"), 99));
+    }
+
+    /** Seconds from the first create until all were Ready, and each object's create-to-Ready seconds. */
+    record Timing(double seconds, List<Double> createToReady) {
+    }
+
+    static double percentile(List<Double> values, int p) {
+        List<Double> sorted = new java.util.ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
     static void createNamespace(KubernetesClient client, String ns) {
@@ -103,22 +159,31 @@ class FleetScaleBench {
                 java.util.concurrent.TimeUnit.MINUTES);
     }
 
-    private static double timeUntilDeploymentsReady(KubernetesClient client, String ns, int n) throws Exception {
-        try (var watched = client.apps().deployments().inNamespace(ns).inform()) {
-            return timeUntil(n, i -> client.apps().deployments().inNamespace(ns).resource(deployment("d-" + i))
-                    .create(), () -> watched.getStore().list().stream().filter(FleetScaleBench::ready).count());
+    private static Timing timeUntilDeploymentsReady(KubernetesClient client, String ns, int n) throws Exception {
+        Readiness<Deployment> readiness = new Readiness<>(FleetScaleBench::ready);
+        try (var watched = client.apps().deployments().inNamespace(ns).inform(readiness)) {
+            return timeUntil(n, readiness, i -> client.apps().deployments().inNamespace(ns)
+                    .resource(deployment("d-" + i)).create());
         }
     }
 
-    /** Creates n objects from 8 threads and waits until ready() counts n; seconds from the first create. */
-    private static double timeUntil(int n, IntConsumer create, Supplier<Long> ready) throws Exception {
+    static Timing timeUntilAppsReady(KubernetesClient client, String ns, int n, int replicas) throws Exception {
+        String prefix = ns.substring(0, 1) + "-";
+        Readiness<PythonApp> readiness = new Readiness<>(PythonApps.conditionIs("Ready", "True"));
+        try (var watched = client.resources(PythonApp.class).inNamespace(ns).inform(readiness)) {
+            return timeUntil(n, readiness, i -> PythonApps.create(client, ns, app(prefix + i, replicas)));
+        }
+    }
+
+    /** Creates n objects named by index from 8 threads and waits until the watch has seen each Ready. */
+    private static Timing timeUntil(int n, Readiness<?> readiness, IntConsumer create) throws Exception {
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> created = new java.util.ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int index = i;
-                created.add(pool.submit(() -> create.accept(index)));
+                created.add(pool.submit(() -> readiness.create(index, create)));
             }
             for (Future<?> future : created) {
                 future.get();
@@ -126,22 +191,68 @@ class FleetScaleBench {
         } finally {
             pool.shutdown();
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-        while (ready.get() < n) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (readiness.ready() < n) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not all " + n + " ready within 20 minutes: " + ready.get());
+                throw new IllegalStateException("not all " + n + " ready within 30 minutes: " + readiness.ready());
             }
-            Thread.sleep(500);
+            Thread.sleep(200);
         }
-        return (System.nanoTime() - start) / 1e9;
+        return new Timing((readiness.lastReady() - start) / 1e9, readiness.createToReady());
     }
 
-    static double timeUntilAppsReady(KubernetesClient client, String ns, int n, int replicas)
-            throws Exception {
-        String prefix = ns.substring(0, 1) + "-";
-        try (var watched = client.resources(PythonApp.class).inNamespace(ns).inform()) {
-            return timeUntil(n, i -> PythonApps.create(client, ns, app(prefix + i, replicas)),
-                    () -> watched.getStore().list().stream().filter(PythonApps.conditionIs("Ready", "True")).count());
+    /**
+     * When each object's create began and when a watch event first showed it Ready, by name. Objects are named
+     * {@code <prefix><index>}; the index is what both sides share.
+     */
+    static final class Readiness<T extends io.fabric8.kubernetes.api.model.HasMetadata>
+            implements io.fabric8.kubernetes.client.informers.ResourceEventHandler<T> {
+
+        private final java.util.function.Predicate<T> isReady;
+        private final Map<Integer, Long> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Integer, Long> readyAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Readiness(java.util.function.Predicate<T> isReady) {
+            this.isReady = isReady;
+        }
+
+        void create(int index, IntConsumer create) {
+            createdAt.put(index, System.nanoTime());
+            create.accept(index);
+        }
+
+        int ready() {
+            return readyAt.size();
+        }
+
+        long lastReady() {
+            return readyAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        }
+
+        List<Double> createToReady() {
+            return readyAt.entrySet().stream().map(e -> (e.getValue() - createdAt.get(e.getKey())) / 1e9).toList();
+        }
+
+        @Override
+        public void onAdd(T obj) {
+            seen(obj);
+        }
+
+        @Override
+        public void onUpdate(T oldObj, T newObj) {
+            seen(newObj);
+        }
+
+        @Override
+        public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        }
+
+        private void seen(T obj) {
+            if (isReady.test(obj)) {
+                long now = System.nanoTime();
+                String name = obj.getMetadata().getName();
+                readyAt.putIfAbsent(Integer.parseInt(name.substring(name.indexOf('-') + 1)), now);
+            }
         }
     }
 

@@ -62,9 +62,9 @@ class OperatorMemoryBench {
             Memory idle = measure(operator, cgroup, "no apps", raw);
             FleetScaleBench.createNamespace(client, "apps");
             FleetScaleBench.createNamespace(client, "more-apps");
-            double thousandTook = FleetScaleBench.timeUntilAppsReady(client, "apps", APPS, 3);
+            double thousandTook = FleetScaleBench.timeUntilAppsReady(client, "apps", APPS, 3).seconds();
             Memory thousand = measure(operator, cgroup, "1,000 apps", raw);
-            double moreTook = FleetScaleBench.timeUntilAppsReady(client, "more-apps", MORE_APPS, 1);
+            double moreTook = FleetScaleBench.timeUntilAppsReady(client, "more-apps", MORE_APPS, 1).seconds();
             Memory fiveThousand = measure(operator, cgroup, "5,000 apps", raw);
             if (!operator.isAlive() || cgroup.oomKills() > 0) {
                 throw new IllegalStateException("the operator did not survive its memory limit (OOM kills: "
