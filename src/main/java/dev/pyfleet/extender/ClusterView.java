@@ -44,6 +44,7 @@ public class ClusterView implements NodeSource {
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
     private final NodeTotals bound = new NodeTotals();
+    private final Map<String, NodeSnapshots.Shape> shapes = new ConcurrentHashMap<>();
     private volatile Map<String, Resources> usage = Map.of();
     private SharedIndexInformer<Node> nodes;
     private SharedIndexInformer<Pod> pods;
@@ -63,6 +64,23 @@ public class ClusterView implements NodeSource {
         }
         // Every Node and Pod of the cluster is cached here: only the fields placement reads (CachedShapes).
         nodes = client.nodes().runnableInformer(0).itemStore(new PrunedItemStore<>(CachedShapes::node));
+        // Each node's allocatable is parsed once per change of the node, not once per request.
+        nodes.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                shapes.put(node.getMetadata().getName(), NodeSnapshots.Shape.of(node));
+            }
+
+            @Override
+            public void onUpdate(Node before, Node node) {
+                shapes.put(node.getMetadata().getName(), NodeSnapshots.Shape.of(node));
+            }
+
+            @Override
+            public void onDelete(Node node, boolean finalStateUnknown) {
+                shapes.remove(node.getMetadata().getName());
+            }
+        });
         nodes.run();
         pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new PrunedItemStore<>(CachedShapes::pod));
         pods.addEventHandler(new ResourceEventHandler<>() {
@@ -104,13 +122,14 @@ public class ClusterView implements NodeSource {
     public List<NodeSnapshot> snapshot(Collection<String> names) {
         Instant now = clock.instant();
         assumed.values().removeIf(a -> a.until().isBefore(now));
-        Map<String, List<Assumed>> assumedByNode = new HashMap<>();
-        assumed.values().forEach(a -> assumedByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).add(a));
+        Map<String, List<PodRequest>> assumedByNode = new HashMap<>();
+        assumed.values().forEach(a -> assumedByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).add(a.pod()));
         List<NodeSnapshot> snapshots = new ArrayList<>(names.size());
         for (String name : names) {
-            Node node = nodes.getIndexer().getByKey(name);
+            NodeSnapshots.Shape node = shapes.get(name);
             if (node != null) {
-                snapshots.add(snapshot(node, assumedByNode.getOrDefault(name, List.of())));
+                snapshots.add(NodeSnapshots.of(node, bound.of(name), assumedByNode.getOrDefault(name, List.of()),
+                        Optional.ofNullable(usage.get(name))));
             }
         }
         return snapshots;
@@ -127,16 +146,10 @@ public class ClusterView implements NodeSource {
         Pod known = pods == null ? null : pods.getIndexer().getByKey(pod.namespace() + "/" + pod.name());
         if (podUid == null || known == null || !podUid.equals(known.getMetadata().getUid())
                 || known.getSpec().getNodeName() != null || known.getMetadata().getDeletionTimestamp() != null
-                || !PodRequests.isPyFleets(known) || nodes.getIndexer().getByKey(node) == null) {
+                || !PodRequests.isPyFleets(known) || !shapes.containsKey(node)) {
             return;
         }
         assumed.put(podUid, new Assumed(node, PodRequests.of(known), clock.instant().plus(ASSUME_FOR)));
-    }
-
-    private NodeSnapshot snapshot(Node node, List<Assumed> assumedHere) {
-        String name = node.getMetadata().getName();
-        return NodeSnapshots.of(node, bound.of(name), assumedHere.stream().map(Assumed::pod).toList(),
-                Optional.ofNullable(usage.get(name)));
     }
 
     private void forgetIfBound(Pod pod) {

@@ -45,26 +45,47 @@ public final class NodeSnapshots {
 
     /** As {@link #of(Node, Iterable, List, Optional)}, from the bound pods' totals kept by {@link NodeTotals}. */
     static NodeSnapshot of(Node node, NodeTotals.Total bound, List<PodRequest> assumed, Optional<Resources> usage) {
+        return of(Shape.of(node), bound, assumed, usage);
+    }
+
+    /** As {@link #of(Node, NodeTotals.Total, List, Optional)}, from a node's shape read once when it changed. */
+    static NodeSnapshot of(Shape node, NodeTotals.Total bound, List<PodRequest> assumed, Optional<Resources> usage) {
         Resources requested = bound.requested();
-        Map<String, Integer> appPods = new HashMap<>(bound.appPods());
-        for (PodRequest pod : assumed) {
-            requested = requested.plus(pod.request());
-            if (pod.app() != null) {
-                appPods.merge(pod.app(), 1, Integer::sum);
+        Map<String, Integer> appPods = bound.appPods();
+        if (!assumed.isEmpty()) {
+            appPods = new HashMap<>(appPods);
+            for (PodRequest pod : assumed) {
+                requested = requested.plus(pod.request());
+                if (pod.app() != null) {
+                    appPods.merge(pod.app(), 1, Integer::sum);
+                }
             }
         }
-        Map<String, Quantity> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
-                ? Map.of() : node.getStatus().getAllocatable();
-        Resources offers = new Resources(PodRequests.milli(allocatable.get("cpu")),
-                PodRequests.bytes(allocatable.get("memory")), PodRequests.bytes(allocatable.get("pods")),
-                PodRequests.bytes(allocatable.get(PodRequests.GPU)));
-        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
-                : node.getSpec().getTaints().stream().map(t -> new Taint(t.getKey(), t.getValue(), t.getEffect()))
-                        .toList();
-        boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
-        return new NodeSnapshot(node.getMetadata().getName(), offers, requested, usage, taints,
-                node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels(), unschedulable,
-                appPods);
+        return new NodeSnapshot(node.name(), node.allocatable(), requested, usage, node.taints(), node.labels(),
+                node.unschedulable(), appPods);
+    }
+
+    /**
+     * What placement reads of a Node itself, its quantities parsed: the extender keeps one per node, made when the
+     * node changes, so a request does not parse every candidate's allocatable again.
+     */
+    record Shape(String name, Resources allocatable, List<Taint> taints, Map<String, String> labels,
+            boolean unschedulable) {
+
+        static Shape of(Node node) {
+            Map<String, Quantity> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
+                    ? Map.of() : node.getStatus().getAllocatable();
+            Resources offers = new Resources(PodRequests.milli(allocatable.get("cpu")),
+                    PodRequests.bytes(allocatable.get("memory")), PodRequests.bytes(allocatable.get("pods")),
+                    PodRequests.bytes(allocatable.get(PodRequests.GPU)));
+            List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
+                    : node.getSpec().getTaints().stream().map(t -> new Taint(t.getKey(), t.getValue(), t.getEffect()))
+                            .toList();
+            boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+            return new Shape(node.getMetadata().getName(), offers, taints,
+                    node.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(node.getMetadata().getLabels()),
+                    unschedulable);
+        }
     }
 
     /** A node's measured usage from metrics.k8s.io. */

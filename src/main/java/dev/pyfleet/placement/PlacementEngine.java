@@ -107,9 +107,10 @@ public final class PlacementEngine {
         Candidates candidates = Candidates.of(pod, nodes);
         NodeScorer scorer = scorer(pod.strategy());
         List<RankedNode> ranking = new ArrayList<>(nodes.size());
+        long seed = TieBreak.seed(pod);
         for (NodeSnapshot node : nodes) {
             ranking.add(new RankedNode(node.name(), scorer.keys(pod, node, candidates),
-                    TieBreak.of(pod, node.name())));
+                    TieBreak.of(seed, node.name())));
         }
         ranking.sort(RankedNode.BEST_FIRST);
         return ranking;
@@ -120,9 +121,10 @@ public final class PlacementEngine {
         Candidates candidates = Candidates.of(pod, nodes);
         NodeScorer scorer = scorer(pod.strategy());
         RankedNode best = null;
+        long seed = TieBreak.seed(pod);
         for (NodeSnapshot node : nodes) {
             RankedNode ranked = new RankedNode(node.name(), scorer.keys(pod, node, candidates),
-                    TieBreak.of(pod, node.name()));
+                    TieBreak.of(seed, node.name()));
             if (best == null || RankedNode.BEST_FIRST.compare(ranked, best) < 0) {
                 best = ranked;
             }

@@ -191,6 +191,29 @@ class ExtenderIT {
         assertThat(compared).isEqualTo(6 * Strategy.values().length);
     }
 
+    /** The extender reads a node as it is now: a taint, a cordon or a deletion after it was cached is seen. */
+    @Test
+    void aNodeChangedOrDeletedAfterItWasCachedIsSeenAsItIsNow() {
+        client.nodes().withName(pool + "-0").edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                .editSpec().addNewTaint().withKey("dedicated").withValue("db").withEffect("NoSchedule").endTaint()
+                .endSpec().build());
+        client.nodes().withName(pool + "-1").edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                .editSpec().withUnschedulable(true).endSpec().build());
+        client.nodes().withName(pool + "-2").delete();
+        String probe = """
+                {"Pod": {"metadata": {"name": "probe", "namespace": "%s", "uid": "probe",
+                         "labels": {"app.kubernetes.io/managed-by": "pyfleet", "pyfleet.dev/app": "probe"}},
+                         "spec": {"containers": [{"name": "c", "image": "i"}]}},
+                 "NodeNames": ["%s-0", "%s-1", "%s-2"]}""".formatted(pool, pool, pool, pool);
+        Awaitility.await("the extender sees the taint, the cordon and the deletion").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(HttpClient.newHttpClient().send(post("filter", probe),
+                        HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("\"" + pool + "-0\":\"untolerated taint dedicated=db:NoSchedule")
+                        .contains("\"" + pool + "-1\":\"node is cordoned (unschedulable)\"")
+                        .contains("\"" + pool + "-2\":\"node is not in the extender's cache yet\"")
+                        .contains("\"NodeNames\":[]"));
+    }
+
     @Test
     void malformedRequestGetsA400WithAMessageAndForeignPodsPassThrough() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
