@@ -50,7 +50,7 @@ class ExtenderRoundTripBench {
         // period; every pod here tolerates that.
         int port = OperatorProcess.freePort();
         StringBuilder table = new StringBuilder("""
-                | nodes (30 pods on each) | filter p50 / p99 | prioritize p50 / p99 | filter + prioritize p50 / p99 | goal p99 | requests |
+                | nodes (30 pods on each) | filter p50 / p99 | prioritize p50 / p99 | filter + prioritize p50 / p99 | goal: p99 of each request | pairs |
                 |---:|---:|---:|---:|---:|---:|
                 """);
         StringBuilder raw = new StringBuilder(
@@ -108,7 +108,8 @@ class ExtenderRoundTripBench {
                 Arrays.sort(prioritize);
                 Arrays.sort(pair);
                 raw.append(nodes).append(": ").append(Arrays.toString(pair)).append('\n');
-                double p99 = percentile(pair, 99) / 1000.0;
+                // The goal is each request's round trip: a filter and a prioritize call are each one.
+                double p99 = Math.max(percentile(filter, 99), percentile(prioritize, 99)) / 1000.0;
                 Double goal = GOAL.get(nodes);
                 table.append("| %,d | %s / %s | %s / %s | %s / %s | %s | %d |%n".formatted(nodes,
                         millis(percentile(filter, 50)), millis(percentile(filter, 99)),
@@ -129,9 +130,11 @@ class ExtenderRoundTripBench {
                 plane whose N Node objects (32 CPU, 128Gi, 110 pods) each have 30 pods bound to them (1 CPU,
                 1Gi; 3 of them of the app being placed), all in the extender's informers before measuring; the
                 same cluster grows from one size to the next. Every node passes and is scored, so each call
-                walks all N: kube-scheduler's default percentageOfNodesToScore sends fewer at 1,000 nodes and
-                more (about 420 of 1,000, 500 of 5,000), so this is the cost at its upper bound. Goal: the
-                pair's p99.
+                walks all N. kube-scheduler sends an extender only the nodes that passed its own filters, and stops
+                filtering once it has found percentageOfNodesToScore of them (by default all of up to 100 nodes,
+                about 420 of 1,000, 500 of 5,000), so at 1,000 and 5,000 nodes a real call carries fewer names
+                than here: this is the cost at its upper bound. Goal: the p99 of each request, filter and
+                prioritize alike; a scheduling cycle that calls both waits for the pair.
                 """.formatted(REQUESTS, WARM_UP), raw.toString());
     }
 

@@ -200,8 +200,9 @@ class PythonAppIT {
     }
 
     /**
-     * A failure that lasts longer than a few retries (here a PriorityClass created half a minute late; an API server
-     * outage is another) is retried until it clears: nothing else wakes the app, as no Pod of it exists.
+     * A failure that lasts longer than a few retries (here a PriorityClass created only after the SDK's default five
+     * attempts; an API server outage is another) is retried until it clears: nothing else wakes the app, as no Pod of
+     * it exists.
      */
     @Test
     void aFailureThatOutlastsManyRetriesIsStillRetriedUntilItClears() throws Exception {
@@ -213,8 +214,9 @@ class PythonAppIT {
                 && "ReconcileError".equals(PythonApps.condition(app, "Degraded").getReason()), 60);
         assertThat(PythonApps.condition(degraded, "Degraded").getMessage()).contains(priorityClass);
 
-        // Past the SDK's default of five attempts (about 26 s of backoff).
-        TimeUnit.NANOSECONDS.sleep(Math.max(0, Duration.ofSeconds(30).toNanos() - (System.nanoTime() - created)));
+        // Past the SDK's default of five attempts: 1 + 1.5 + ... + 1.5^4 first-retry delays (about 13), and then some.
+        Duration pastFiveAttempts = Duration.ofMillis(ControlPlaneResource.FIRST_RETRY_MS * 16);
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, pastFiveAttempts.toNanos() - (System.nanoTime() - created)));
         client.scheduling().v1().priorityClasses().resource(new PriorityClassBuilder().withNewMetadata()
                 .withName(priorityClass).endMetadata().withValue(1000).build()).create();
         try {

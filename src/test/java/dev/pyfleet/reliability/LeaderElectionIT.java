@@ -43,15 +43,13 @@ class LeaderElectionIT {
             Fleet.createNamespace(client, "demo");
             try (OperatorProcess a = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                     replica("a"))) {
-                a.awaitReady(Duration.ofSeconds(90));
-                Awaitility.await("replica a holds the Lease").atMost(Duration.ofSeconds(30))
-                        .until(() -> "a".equals(holder(client)));
+                awaitHolder(client, "a");
+                // The standby starts while the leader brings the fleet up.
                 try (OperatorProcess b = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                         replica("b"))) {
-                    b.awaitReady(Duration.ofSeconds(90));
-
                     List<String> apps = Fleet.createApps(client, "demo", APPS, "1");
                     Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
+                    b.awaitReady(Duration.ofSeconds(90));
                     assertThat(holder(client)).isEqualTo("a");
                     assertStandbyExtenderSeesTheCluster(b);
                     // The fleet's gauges come from the leader alone, so sums over replicas count each app once.
@@ -105,14 +103,12 @@ class LeaderElectionIT {
             Fleet.createNamespace(client, "demo");
             try (OperatorProcess a = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                     replica("a"))) {
-                a.awaitReady(Duration.ofSeconds(90));
-                Awaitility.await("replica a holds the Lease").atMost(Duration.ofSeconds(30))
-                        .until(() -> "a".equals(holder(client)));
+                awaitHolder(client, "a");
                 try (OperatorProcess b = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                         replica("b"))) {
-                    b.awaitReady(Duration.ofSeconds(90));
                     List<String> apps = Fleet.createApps(client, "demo", APPS, "1");
                     Fleet.awaitAllReady(client, "demo", Duration.ofSeconds(120));
+                    b.awaitReady(Duration.ofSeconds(90));
                     // Pause a leader with nothing in flight, so every write it makes after resuming is one it chose
                     // to make then.
                     Awaitility.await("replica a has written nothing for two seconds").atMost(Duration.ofSeconds(60))
@@ -146,6 +142,12 @@ class LeaderElectionIT {
                 }
             }
         }
+    }
+
+    /** Waits until the given replica holds the Lease; the first replica takes it while it starts. */
+    private static void awaitHolder(KubernetesClient client, String identity) {
+        Awaitility.await("replica " + identity + " holds the Lease").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200)).until(() -> identity.equals(holder(client)));
     }
 
     /** When the user's last write ended, by the audit log; the epoch if it wrote nothing. */
