@@ -11,12 +11,12 @@ run: ## local control plane + 3 fake nodes, CRDs, samples, and the operator in t
 	hack/run.sh
 
 test: control-plane ## unit tests, the control-plane self-test, integration tests, Ctrl-C on make run, mutation testing, generated files
-	hack/cluster-selftest.sh
-	hack/tools.sh argocd-test
-	$(MVN) verify
-	hack/run-stop-test.sh
-	$(MAKE) mutation
-	hack/check-generated.sh
+	hack/timed.sh cluster-selftest hack/cluster-selftest.sh
+	hack/timed.sh argocd-test hack/tools.sh argocd-test
+	hack/timed.sh verify $(MVN) verify
+	hack/timed.sh run-stop-test hack/run-stop-test.sh
+	hack/timed.sh mutation $(MAKE) mutation
+	hack/timed.sh check-generated hack/check-generated.sh
 
 mutation: ## PIT over the pure core; fails under 85% test strength (report: target/pit-reports/index.html)
 	$(MVN) -Pmutation test-compile org.pitest:pitest-maven:mutationCoverage
