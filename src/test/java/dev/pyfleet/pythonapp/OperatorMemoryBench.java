@@ -22,6 +22,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pyfleet.bench.BenchReport;
 import dev.pyfleet.testing.CommandResult;
 import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.ImageJvm;
 import dev.pyfleet.testing.MemoryCgroup;
 import dev.pyfleet.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -41,13 +42,13 @@ class OperatorMemoryBench {
     @Test
     void memoryWithTheChartDefaults() throws Exception {
         Path repo = Path.of(System.getProperty("pyfleet.repo", ".")).toAbsolutePath();
-        List<String> jvmFlags = imageJvmFlags(repo);
+        List<String> jvmFlags = ImageJvm.flags(repo);
         Quantity limit = chartMemoryLimit(repo);
         long limitBytes = Quantity.getAmountInBytes(limit).longValueExact();
         List<String> options = new ArrayList<>(List.of("-Dpyfleet.scheduler.enabled=false",
                 "-XX:NativeMemoryTracking=summary"));
         options.addAll(jvmFlags);
-        StringBuilder raw = new StringBuilder("JVM flags: " + jvmFlags + "; environment " + imageEnvironment(repo)
+        StringBuilder raw = new StringBuilder("JVM flags: " + jvmFlags + "; environment " + ImageJvm.environment(repo)
                 + "; memory limit " + limit + "\n");
         try (ControlPlane cluster = ControlPlane.dedicated("memory", Map.of(), "--nodes", "50", "--pods", "250",
                 "--cpu", "64", "--memory", "256Gi");
@@ -56,7 +57,7 @@ class OperatorMemoryBench {
                                 .build()).build();
                 MemoryCgroup cgroup = MemoryCgroup.create("pyfleet-bench-memory", limitBytes);
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
-                        launcher(imageEnvironment(repo), cgroup), options)) {
+                        launcher(ImageJvm.environment(repo), cgroup), options)) {
             operator.awaitReady(Duration.ofSeconds(90));
             Thread.sleep(5000);
             Memory idle = measure(operator, cgroup, "no apps", raw);
@@ -91,26 +92,9 @@ class OperatorMemoryBench {
                     adds `-XX:NativeMemoryTracking=summary`, which costs a few MiB itself); the class histograms are
                     in the raw output.
                     """.formatted(idle, thousand, fiveThousand, String.join(" ", jvmFlags),
-                    String.join(" ", imageEnvironment(repo)), limit,
+                    String.join(" ", ImageJvm.environment(repo)), limit,
                     cgroup.oomKills(), cgroup.peakBytes() / 1048576, thousandTook, moreTook), raw.toString());
         }
-    }
-
-    /** The flags the image starts the JVM with: JAVA_OPTS_APPEND in the Dockerfile. */
-    static List<String> imageJvmFlags(Path repo) throws Exception {
-        Matcher flags = Pattern.compile("JAVA_OPTS_APPEND=\"([^\"]*)\"").matcher(Files.readString(repo.resolve(
-                "Dockerfile")));
-        if (!flags.find()) {
-            throw new IllegalStateException("no JAVA_OPTS_APPEND in the Dockerfile");
-        }
-        return Arrays.asList(flags.group(1).trim().split("\\s+"));
-    }
-
-    /** The image's other environment that shapes memory: MALLOC_ARENA_MAX, when the Dockerfile sets it. */
-    static List<String> imageEnvironment(Path repo) throws Exception {
-        Matcher arenas = Pattern.compile("MALLOC_ARENA_MAX=(\\d+)").matcher(Files.readString(repo.resolve(
-                "Dockerfile")));
-        return arenas.find() ? List.of("MALLOC_ARENA_MAX=" + arenas.group(1)) : List.of();
     }
 
     private static List<String> launcher(List<String> environment, MemoryCgroup cgroup) {
