@@ -266,7 +266,8 @@ cmd_up() {
   if ((NODES > 0)); then
     say "creating $NODES fake nodes"
     create_nodes "$NODES"
-    kctl wait --for=condition=Ready node -l type=kwok --timeout=90s >/dev/null ||
+    # KWOK made about six nodes Ready a second on a busy 2-core machine: a thousand take minutes.
+    kctl wait --for=condition=Ready node -l type=kwok --timeout="$((90 + NODES / 4))s" >/dev/null ||
       { tail -n 25 "$STATE_DIR/logs/kwok.log" >&2; fail "fake nodes did not become Ready (kwok log above)"; }
   fi
   local deadline=$((SECONDS + 60))
