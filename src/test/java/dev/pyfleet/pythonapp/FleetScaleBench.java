@@ -46,7 +46,9 @@ class FleetScaleBench {
                 |---|---:|---:|---:|---:|---:|---:|
                 """);
         StringBuilder raw = new StringBuilder();
-        for (boolean limited : List.of(true, false)) {
+        // "limited,none" by default; one of them to measure a single row set (each takes the better part of an hour).
+        for (boolean limited : java.util.Arrays.stream(System.getProperty("pyfleet.bench.fleet-limits",
+                "limited,none").split(",")).map(limit -> limit.strip().equals("limited")).toList()) {
             int qps = limited ? QPS : UNLIMITED_QPS;
             try (ControlPlane cluster = ControlPlane.dedicated("scale", Map.of(), "--nodes", "100", "--pods",
                     "250", "--cpu", "64", "--memory", "256Gi", "--client-qps", String.valueOf(qps),
@@ -60,9 +62,14 @@ class FleetScaleBench {
                 operator.awaitReady(Duration.ofSeconds(90));
                 for (Map.Entry<Integer, Integer> size : SIZES.entrySet()) {
                     table.append(compare(client, limited, size.getKey(), size.getValue(), raw));
+                    report(table, raw);
                 }
             }
         }
+    }
+
+    /** Writes the rows measured so far, so that a run stopped part-way keeps what it measured. */
+    private static void report(StringBuilder table, StringBuilder raw) throws Exception {
         BenchReport.write("fleet-scale", "(d) Time to Ready: PythonApps vs Deployments", "make bench", table + """
 
                 Each row is one local control plane with 100 KWOK nodes. For each size, %s rounds: the two kinds
@@ -82,8 +89,7 @@ class FleetScaleBench {
                 limiter). The operator's memory is measured on its own, with the chart's defaults: (e).
                 """.formatted(SIZES.values().stream().map(String::valueOf).distinct().collect(
                         java.util.stream.Collectors.joining(" or ")), QPS, QPS, BURST, QPS, BURST, QPS,
-                UNLIMITED_QPS), raw.toString());
-    }
+                UNLIMITED_QPS), raw.toString());    }
 
     private static Map<Integer, Integer> sizes() {
         Map<Integer, Integer> sizes = new java.util.LinkedHashMap<>();
