@@ -84,11 +84,7 @@ class ExtenderIT {
         pool = namespace.name();
         FakeNodes.create(client, pool, 3, Map.of("pyfleet.dev/test-pool", pool), "4", "16Gi");
         // The extender learns of nodes from its own informer: wait until it would place on all three.
-        String probe = """
-                {"Pod": {"metadata": {"name": "probe", "namespace": "%s", "uid": "probe",
-                         "labels": {"app.kubernetes.io/managed-by": "pyfleet", "pyfleet.dev/app": "probe"}},
-                         "spec": {"containers": [{"name": "c", "image": "i"}]}},
-                 "NodeNames": ["%s-0", "%s-1", "%s-2"]}""".formatted(pool, pool, pool, pool);
+        String probe = probe();
         Awaitility.await("the extender's cache knows the new nodes").atMost(Duration.ofSeconds(30))
                 .until(() -> HttpClient.newHttpClient().send(post("filter", probe),
                         HttpResponse.BodyHandlers.ofString()).body()
@@ -200,11 +196,7 @@ class ExtenderIT {
         client.nodes().withName(pool + "-1").edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
                 .editSpec().withUnschedulable(true).endSpec().build());
         client.nodes().withName(pool + "-2").delete();
-        String probe = """
-                {"Pod": {"metadata": {"name": "probe", "namespace": "%s", "uid": "probe",
-                         "labels": {"app.kubernetes.io/managed-by": "pyfleet", "pyfleet.dev/app": "probe"}},
-                         "spec": {"containers": [{"name": "c", "image": "i"}]}},
-                 "NodeNames": ["%s-0", "%s-1", "%s-2"]}""".formatted(pool, pool, pool, pool);
+        String probe = probe();
         Awaitility.await("the extender sees the taint, the cordon and the deletion").atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(HttpClient.newHttpClient().send(post("filter", probe),
                         HttpResponse.BodyHandlers.ofString()).body())
@@ -312,6 +304,15 @@ class ExtenderIT {
     private static Map<String, Long> bound(List<Pod> pods) {
         return pods.stream().filter(p -> p.getSpec().getNodeName() != null)
                 .collect(Collectors.groupingBy(p -> p.getSpec().getNodeName(), Collectors.counting()));
+    }
+
+    /** A filter call for a small PyFleet Pod naming the test's three nodes. */
+    private String probe() {
+        return """
+                {"Pod": {"metadata": {"name": "probe", "namespace": "%s", "uid": "probe",
+                         "labels": {"app.kubernetes.io/managed-by": "pyfleet", "pyfleet.dev/app": "probe"}},
+                         "spec": {"containers": [{"name": "c", "image": "i"}]}},
+                 "NodeNames": ["%s-0", "%s-1", "%s-2"]}""".formatted(pool, pool, pool, pool);
     }
 
     private static HttpRequest post(String verb, String body) {
