@@ -1,42 +1,18 @@
 package dev.pyfleet.extender;
 
-import java.util.List;
-
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 
 /**
- * What the extender's caches keep of every Pod and Node in the cluster: only the fields placement reads. Kept of a
- * Pod: name, namespace, uid, resourceVersion, labels, annotations, owner references, deletion time; its node, its
- * containers' and init containers' names and resources, overhead, tolerations and node selector; its phase. Of a
- * Node: name, uid, resourceVersion, labels; taints and unschedulable; allocatable. The rest (environment, volumes,
- * container statuses, a node's images and conditions) is most of each object and is dropped as it enters the cache.
+ * What the extender's Node cache keeps of every Node in the cluster: only the fields placement reads. Kept: name,
+ * uid, resourceVersion, labels; taints and unschedulable; allocatable. The rest (a node's images, conditions and
+ * managed fields) is most of each object and is dropped as it enters the cache. Pods: {@code kube.CachedPods}.
  */
 final class CachedShapes {
 
     private CachedShapes() {
-    }
-
-    static Pod pod(Pod pod) {
-        var spec = pod.getSpec();
-        var kept = new PodBuilder().withMetadata(metadata(pod.getMetadata()));
-        if (spec != null) {
-            kept.withNewSpec().withNodeName(spec.getNodeName())
-                    .withContainers(resourcesOf(spec.getContainers()))
-                    .withInitContainers(resourcesOf(spec.getInitContainers()))
-                    .withOverhead(spec.getOverhead()).withTolerations(spec.getTolerations())
-                    .withNodeSelector(spec.getNodeSelector()).endSpec();
-        }
-        if (pod.getStatus() != null) {
-            kept.withNewStatus().withPhase(pod.getStatus().getPhase()).endStatus();
-        }
-        return kept.build();
     }
 
     static Node node(Node node) {
@@ -56,11 +32,5 @@ final class CachedShapes {
                 .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels())
                 .withAnnotations(meta.getAnnotations()).withOwnerReferences(meta.getOwnerReferences())
                 .withDeletionTimestamp(meta.getDeletionTimestamp()).build();
-    }
-
-    private static List<Container> resourcesOf(List<Container> containers) {
-        return containers == null ? null : containers.stream()
-                .map(c -> new ContainerBuilder().withName(c.getName()).withResources(c.getResources()).build())
-                .toList();
     }
 }

@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.pyfleet.kube.ClusterPods;
 import dev.pyfleet.kube.PrunedItemStore;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PodRequest;
@@ -29,7 +30,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
- * The extender's own view of the cluster (it is nodeCacheCapable): nodes and pods from informers, measured usage
+ * The extender's own view of the cluster (it is nodeCacheCapable): nodes from an informer, pods from the operator's
+ * one Pod cache ({@link ClusterPods}), measured usage
  * from metrics.k8s.io when it is served, and pods the extender placed that are not yet seen bound ("assumed"), so
  * that a burst of pods cannot fill a node twice over.
  */
@@ -41,28 +43,29 @@ public class ClusterView implements NodeSource {
     private static final Logger LOG = Logger.getLogger(ClusterView.class);
 
     private final KubernetesClient client;
+    private final ClusterPods clusterPods;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
     private final NodeTotals bound = new NodeTotals();
     private final Map<String, NodeSnapshots.Shape> shapes = new ConcurrentHashMap<>();
     private volatile Map<String, Resources> usage = Map.of();
     private SharedIndexInformer<Node> nodes;
-    private SharedIndexInformer<Pod> pods;
     private ScheduledExecutorService usagePoller;
 
     /** A pod placed on a node by this extender and not yet seen bound there. */
     record Assumed(String node, PodRequest pod, Instant until) {
     }
 
-    ClusterView(KubernetesClient client) {
+    ClusterView(KubernetesClient client, ClusterPods clusterPods) {
         this.client = client;
+        this.clusterPods = clusterPods;
     }
 
     public synchronized void start() {
         if (nodes != null) {
             return;
         }
-        // Every Node and Pod of the cluster is cached here: only the fields placement reads (CachedShapes).
+        // Every Node of the cluster is cached here: only the fields placement reads (CachedShapes).
         nodes = client.nodes().runnableInformer(0).itemStore(new PrunedItemStore<>(CachedShapes::node));
         // Each node's allocatable is parsed once per change of the node, not once per request.
         nodes.addEventHandler(new ResourceEventHandler<>() {
@@ -82,8 +85,8 @@ public class ClusterView implements NodeSource {
             }
         });
         nodes.run();
-        pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new PrunedItemStore<>(CachedShapes::pod));
-        pods.addEventHandler(new ResourceEventHandler<>() {
+        // Pods come from the operator's one Pod cache, which the PythonApp controller's event source fills.
+        clusterPods.follow(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
                 bound.put(pod);
@@ -102,7 +105,6 @@ public class ClusterView implements NodeSource {
                 assumed.remove(pod.getMetadata().getUid());
             }
         });
-        pods.run();
         usagePoller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-usage"));
         usagePoller.scheduleWithFixedDelay(this::pollUsage, 0, USAGE_EVERY.toSeconds(), TimeUnit.SECONDS);
     }
@@ -111,8 +113,7 @@ public class ClusterView implements NodeSource {
         if (usagePoller != null) {
             usagePoller.shutdownNow();
         }
-        if (pods != null) {
-            pods.stop();
+        if (nodes != null) {
             nodes.stop();
         }
     }
@@ -143,7 +144,7 @@ public class ClusterView implements NodeSource {
      */
     @Override
     public void assume(String podUid, PodRequest pod, String node) {
-        Pod known = pods == null ? null : pods.getIndexer().getByKey(pod.namespace() + "/" + pod.name());
+        Pod known = clusterPods.get(pod.namespace(), pod.name()).orElse(null);
         if (podUid == null || known == null || !podUid.equals(known.getMetadata().getUid())
                 || known.getSpec().getNodeName() != null || known.getMetadata().getDeletionTimestamp() != null
                 || !PodRequests.isPyFleets(known) || !shapes.containsKey(node)) {

@@ -23,7 +23,7 @@ public final class Labels {
 
     /** Selects everything PyFleet made. */
     public static final String ALL_MANAGED = MANAGED_BY + "=" + MANAGER;
-    /** Selects every Pod that some PythonApp owns; the operator's Pod informer watches exactly these. */
+    /** Selects every Pod that some PythonApp owns. */
     public static final String ALL_APP_PODS = MANAGED_BY + "=" + MANAGER + "," + APP;
     /** Selects every VM and instance that some VMPool owns. */
     public static final String ALL_POOL_OBJECTS = MANAGED_BY + "=" + MANAGER + "," + POOL;
@@ -60,6 +60,11 @@ public final class Labels {
     /** Whether an object's labels mark it as PyFleet's own. */
     public static boolean managedByPyFleet(Map<String, String> labels) {
         return labels != null && MANAGER.equals(labels.get(MANAGED_BY));
+    }
+
+    /** Labelled as one of an app's Pods: what {@link #ALL_APP_PODS} selects. */
+    public static boolean appPod(Map<String, String> labels) {
+        return managedByPyFleet(labels) && labels.containsKey(APP);
     }
 
     private static Map<String, String> of(String ownerKey, String owner) {

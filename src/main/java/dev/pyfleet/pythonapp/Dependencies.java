@@ -10,11 +10,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
-import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.app.EffectiveSpec;
-import dev.pyfleet.kube.PrunedItemStore;
 import dev.pyfleet.status.Conditions;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 
 /**
  * Whether an app may start: every app it depends on (same namespace) exists and is Ready, and no chain of
@@ -25,7 +22,7 @@ public final class Dependencies {
     private Dependencies() {
     }
 
-    /** {@link #check(String, Map, Set)} on the apps of the namespace, as the dependency informer has them. */
+    /** {@link #check(String, Map, Set)} on the apps of the namespace, as the primary cache has them. */
     public static State check(String app, List<PythonApp> namespace) {
         Map<String, List<String>> graph = namespace.stream().collect(Collectors.toMap(a -> a.getMetadata().getName(),
                 a -> new EffectiveSpec(a.getSpec()).dependsOn()));
@@ -33,23 +30,6 @@ public final class Dependencies {
                 .filter(a -> a.getStatus() != null && Conditions.isTrue(a.getStatus().conditions(), Conditions.READY))
                 .map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
         return check(app, graph, ready);
-    }
-
-    /**
-     * What the dependency informer keeps of an app: its name, its spec (for dependsOn) and its Ready condition, as
-     * type and status; other conditions, their messages and the rest of the status are left to the primary cache.
-     */
-    public static PythonApp cached(PythonApp app) {
-        PythonApp kept = new PythonApp();
-        kept.setMetadata(PrunedItemStore.identity(app.getMetadata()));
-        kept.setSpec(app.getSpec());
-        if (app.getStatus() != null && app.getStatus().conditions() != null) {
-            kept.setStatus(PythonAppStatus.EMPTY.withConditions(app.getStatus().conditions().stream()
-                    .filter(c -> Conditions.READY.equals(c.getType()))
-                    .map(c -> new ConditionBuilder().withType(c.getType()).withStatus(c.getStatus()).build())
-                    .toList()));
-        }
-        return kept;
     }
 
     public sealed interface State {

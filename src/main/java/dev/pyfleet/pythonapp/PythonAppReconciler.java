@@ -19,6 +19,7 @@ import dev.pyfleet.api.v1alpha1.RuntimeSpec;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.app.EffectiveSpec;
 import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kube.ClusterPods;
 import dev.pyfleet.kube.PrunedItemStore;
 import dev.pyfleet.metrics.FleetMetrics;
 import dev.pyfleet.operator.OperatorSettings;
@@ -43,6 +44,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
@@ -68,52 +71,52 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
     private final EventRecorder events;
     private final FleetMetrics metrics;
     private final ReconcileFailures failures;
+    private final ClusterPods clusterPods;
     private final Clock clock;
     private InformerEventSource<Pod, PythonApp> podSource;
-    private InformerEventSource<PythonApp, PythonApp> appSource;
+    private IndexerResourceCache<PythonApp> primaryCache;
     private InformerEventSource<VMPool, PythonApp> poolSource;
 
     @Inject
     public PythonAppReconciler(OperatorSettings settings, EventRecorder events, FleetMetrics metrics,
-            ReconcileFailures failures) {
+            ReconcileFailures failures, ClusterPods clusterPods) {
         this.settings = settings;
         this.events = events;
         this.metrics = metrics;
         this.failures = failures;
+        this.clusterPods = clusterPods;
         this.clock = Clock.systemUTC();
     }
 
     @Override
     public List<EventSource<?, PythonApp>> prepareEventSources(EventSourceContext<PythonApp> context) {
-        podSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PythonApp.class)
-                .withName("pods").withLabelSelector(Labels.ALL_APP_PODS)
-                .withItemStore(new PrunedItemStore<>(PodState::cached))
-                .build(), context);
-        // An app that waits for others is woken when one of them changes, and reads their state from the same
-        // informer that woke it (the primary cache may not have seen that change yet).
+        // The one Pod cache of the operator: every Pod of the cluster, which the extender reads too; only an app's
+        // own Pods (labelled as such and owned by it) wake the app.
+        var ownedBy = Mappers.<Pod>fromOwnerReferences(PythonApp.class);
+        podSource = clusterPods.eventSource(InformerEventSourceConfiguration.from(Pod.class, PythonApp.class)
+                .withName("pods").withSecondaryToPrimaryMapper(pod -> Labels.appPod(pod.getMetadata().getLabels())
+                        ? ownedBy.toPrimaryResourceIDs(pod) : Set.of()), context);
         var primaries = context.getPrimaryCache();
         metrics.watch("PythonApp", primaries, app -> new EffectiveSpec(app.getSpec()).replicas(),
                 app -> app.getStatus() == null ? 0 : Objects.requireNonNullElse(app.getStatus().readyReplicas(), 0));
+        // An app that waits for others is woken when one of them changes; it reads their state from the primary
+        // cache, which holds the change before the wake-up is sent.
         primaries.addIndexer(DEPENDS_ON_INDEX, app -> new EffectiveSpec(app.getSpec()).dependsOn().stream()
                 .map(dependency -> app.getMetadata().getNamespace() + "/" + dependency).toList());
-        appSource = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(PythonApp.class, PythonApp.class).withName("dependencies")
-                        .withItemStore(new PrunedItemStore<>(Dependencies::cached))
-                        .withSecondaryToPrimaryMapper(changed -> primaries
-                                .byIndex(DEPENDS_ON_INDEX, changed.getMetadata().getNamespace() + "/"
-                                        + changed.getMetadata().getName())
-                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                        .build(), context);
+        var dependents = new DependentsWakeUp(changed -> primaries
+                .byIndex(DEPENDS_ON_INDEX, changed.getMetadata().getNamespace() + "/" + changed.getMetadata().getName())
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()));
+        primaryCache = primaries;
         // Apps on a VM pool report their pool's state, so a change to the pool wakes them.
         primaries.addIndexer(POOL_INDEX, app -> new EffectiveSpec(app.getSpec()).poolName()
                 .map(pool -> List.of(app.getMetadata().getNamespace() + "/" + pool)).orElse(List.of()));
         poolSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(VMPool.class, PythonApp.class)
-                .withName("pools")
+                .withName("pools").withItemStore(new PrunedItemStore<>())
                 .withSecondaryToPrimaryMapper(pool -> primaries
                         .byIndex(POOL_INDEX, pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName())
                         .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
-        return List.of(podSource, appSource, poolSource);
+        return List.of(podSource, dependents, poolSource);
     }
 
     @Override
@@ -208,6 +211,6 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
             return new Dependencies.Met();
         }
         return Dependencies.check(app.getMetadata().getName(),
-                appSource.list(app.getMetadata().getNamespace()).toList());
+                primaryCache.list(app.getMetadata().getNamespace()).toList());
     }
 }

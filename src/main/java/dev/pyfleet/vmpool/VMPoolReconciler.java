@@ -85,7 +85,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         // A change to an app on a pool re-renders the pool's cloud-init, so it wakes the pool.
         appSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(PythonApp.class, VMPool.class)
                 .withName("apps-on-pools").withItemStore(new PrunedItemStore<>(PoolApps::cached))
-                .withSecondaryToPrimaryMapper(app -> new EffectiveSpec(app.getSpec()).poolName()
+                .withSecondaryToPrimaryMapper(app -> PoolApps.pool(app)
                         .map(pool -> Set.of(new ResourceID(pool, app.getMetadata().getNamespace())))
                         .orElse(Set.of()))
                 .build(), context);
@@ -118,7 +118,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         }
 
         String namespace = pool.getMetadata().getNamespace();
-        List<PythonApp> apps = appSource.list(namespace, app -> new EffectiveSpec(app.getSpec()).poolName()
+        List<PythonApp> apps = appSource.list(namespace, app -> PoolApps.pool(app)
                 .filter(pool.getMetadata().getName()::equals).isPresent()).toList();
         List<VirtualMachine> owned = vmSource.getSecondaryResources(pool).stream().toList();
         List<VMState> vms = owned.stream().map(vm -> VMState.of(vm, now)).toList();

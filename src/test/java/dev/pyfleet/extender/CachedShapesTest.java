@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pyfleet.kube.CachedPods;
 import dev.pyfleet.kube.PrunedItemStore;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -77,7 +78,7 @@ class CachedShapesTest {
 
     @Test
     void placementReadsTheSameFromAProjectedPodAsFromTheWholeOne() {
-        Pod kept = CachedShapes.pod(LAUNCHER);
+        Pod kept = CachedPods.of(LAUNCHER);
         assertThat(PodRequests.isPyFleets(kept)).isEqualTo(PodRequests.isPyFleets(LAUNCHER)).isTrue();
         assertThat(PodRequests.isLauncherOfAPoolVm(kept)).isTrue();
         assertThat(PodRequests.of(kept)).isEqualTo(PodRequests.of(LAUNCHER));
@@ -96,12 +97,13 @@ class CachedShapesTest {
 
     @Test
     void whatPlacementDoesNotReadIsDroppedFromTheCacheOnly() {
-        PrunedItemStore<Pod> pods = new PrunedItemStore<>(CachedShapes::pod);
+        PrunedItemStore<Pod> pods = new PrunedItemStore<>(CachedPods::of);
         pods.put("demo/virt-launcher-vms-0-abcde", LAUNCHER);
         Pod cached = pods.get("demo/virt-launcher-vms-0-abcde");
         assertThat(cached.getSpec().getVolumes()).isEmpty();
         assertThat(cached.getSpec().getContainers().get(0).getEnv()).isEmpty();
-        assertThat(cached.getStatus().getContainerStatuses()).isEmpty();
+        assertThat(cached.getStatus().getContainerStatuses()).as("a launcher is not an app's Pod").isEmpty();
+        assertThat(cached.getStatus().getConditions()).isEmpty();
         assertThat(cached.getMetadata().getManagedFields()).isEmpty();
         assertThat(LAUNCHER.getSpec().getVolumes()).as("the informer's own object").hasSize(1);
         assertThat(YAML.asJson(cached).length()).isLessThan(YAML.asJson(LAUNCHER).length());

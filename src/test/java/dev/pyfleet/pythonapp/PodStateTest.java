@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pyfleet.kube.CachedPods;
 import dev.pyfleet.kube.PrunedItemStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -66,7 +67,7 @@ class PodStateTest {
               resourceVersion: "43"
               creationTimestamp: "2026-12-01T09:00:00Z"
               deletionTimestamp: "2026-12-01T11:00:00Z"
-              labels: {pyfleet.dev/app: shop, pyfleet.dev/revision: 5d8c}
+              labels: {app.kubernetes.io/managed-by: pyfleet, pyfleet.dev/app: shop, pyfleet.dev/revision: 5d8c}
             spec:
               containers: [{name: app, image: shop:1}]
             status:
@@ -84,18 +85,18 @@ class PodStateTest {
     @Test
     void planningAndStatusReadTheSameFromTheCachedPodAsFromTheWholeOne() {
         for (Pod pod : List.of(OOM_KILLED, READY_AND_GOING, NEW)) {
-            assertThat(PodState.of(PodState.cached(pod))).as(pod.getMetadata().getName())
+            assertThat(PodState.of(CachedPods.of(pod))).as(pod.getMetadata().getName())
                     .isEqualTo(PodState.of(pod));
         }
-        assertThat(PodState.of(PodState.cached(OOM_KILLED)).trouble().message())
+        assertThat(PodState.of(CachedPods.of(OOM_KILLED)).trouble().message())
                 .as("the OOM kill still names the memory limit").contains("64Mi");
-        assertThat(PodState.of(PodState.cached(READY_AND_GOING))).extracting(PodState::ready, PodState::terminating)
+        assertThat(PodState.of(CachedPods.of(READY_AND_GOING))).extracting(PodState::ready, PodState::terminating)
                 .containsExactly(true, true);
     }
 
     @Test
     void theCachedPodStillNamesItsAppAndVersion() {
-        Pod kept = PodState.cached(OOM_KILLED);
+        Pod kept = CachedPods.of(OOM_KILLED);
         assertThat(kept.getMetadata().getOwnerReferences()).isEqualTo(OOM_KILLED.getMetadata().getOwnerReferences());
         assertThat(kept.getMetadata().getLabels()).isEqualTo(OOM_KILLED.getMetadata().getLabels());
         assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("42");
@@ -103,18 +104,16 @@ class PodStateTest {
     }
 
     @Test
-    void whatTheControllerDoesNotReadIsDroppedFromTheCacheOnly() {
-        PrunedItemStore<Pod> store = new PrunedItemStore<>(PodState::cached);
+    void whatNeitherTheControllerNorPlacementReadsIsDroppedFromTheCacheOnly() {
+        PrunedItemStore<Pod> store = new PrunedItemStore<>(CachedPods::of);
         store.put("demo/shop-5d8c-1", OOM_KILLED);
         Pod cached = store.get("demo/shop-5d8c-1");
         assertThat(cached.getSpec().getVolumes()).isEmpty();
         assertThat(cached.getSpec().getContainers().get(0).getEnv()).isEmpty();
         assertThat(cached.getSpec().getContainers().get(0).getReadinessProbe()).isNull();
-        assertThat(cached.getSpec().getContainers().get(0).getResources().getRequests()).isEmpty();
         assertThat(cached.getStatus().getConditions()).extracting(c -> c.getType()).containsExactly("Ready");
         assertThat(cached.getStatus().getPodIP()).isNull();
         assertThat(cached.getMetadata().getManagedFields()).isEmpty();
-        assertThat(cached.getMetadata().getAnnotations()).isEmpty();
         assertThat(OOM_KILLED.getSpec().getVolumes()).as("the informer's own object").hasSize(1);
         assertThat(YAML.asJson(cached).length()).isLessThan(YAML.asJson(OOM_KILLED).length());
     }

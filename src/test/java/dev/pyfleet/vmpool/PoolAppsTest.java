@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.kube.PrunedItemStore;
 
-/** The VMPool controller caches only the name and spec of each app; the VMs it renders from them are the same. */
+/**
+ * The VMPool controller caches the name of each app and the spec of each app on a pool; the VMs it renders from them
+ * are the same.
+ */
 class PoolAppsTest {
 
     @Test
@@ -31,6 +34,22 @@ class PoolAppsTest {
             assertThat(app.getMetadata().getLabels()).isEmpty();
             assertThat(app.getMetadata().getResourceVersion()).isEqualTo("7");
         });
+    }
+
+    @Test
+    void anAppThatRunsAsPodsIsKeptAsANameOnlyAndIsOnNoPool() {
+        PythonApp asPods = PoolFixtures.SERIALIZATION.unmarshal("""
+                apiVersion: pyfleet.dev/v1alpha1
+                kind: PythonApp
+                metadata: {name: web, namespace: demo}
+                spec: {image: "ghcr.io/acme/web:1", runtime: {type: Pods}}
+                """, PythonApp.class);
+        PythonApp onPool = PoolFixtures.app("shop", "{type: wsgi, module: \"shop.wsgi:app\"}", 8000);
+
+        assertThat(PoolApps.cached(asPods).getSpec()).isNull();
+        assertThat(PoolApps.cached(asPods).getMetadata().getName()).isEqualTo("web");
+        assertThat(PoolApps.pool(PoolApps.cached(asPods))).isEmpty();
+        assertThat(PoolApps.pool(PoolApps.cached(onPool))).contains("vms");
     }
 
     private static PythonApp withStatus(PythonApp app) {
