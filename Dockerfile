@@ -14,7 +14,7 @@ RUN mvn -B -ntp package -DskipTests
 FROM ${RUNTIME_IMAGE}
 # A small, steady footprint (reasons in helm/pyfleet/README.md, "Memory"): the serial collector, a heap of 60% of the
 # container's limit that gives memory back after a full GC, bounded code and class space, two malloc arenas.
-ENV LANG=C.UTF-8 MALLOC_ARENA_MAX=2 JAVA_OPTS_APPEND="-XX:+UseSerialGC -XX:MaxRAMPercentage=60 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"
+ENV LANG=C.UTF-8 MALLOC_ARENA_MAX=2 JAVA_OPTS_APPEND="-XX:+UseSerialGC -XX:MaxRAMPercentage=60 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:TrimNativeHeapInterval=10000 -XX:+ExitOnOutOfMemoryError"
 WORKDIR /deployments
 # Fast-jar layers, least to most often changed, so a code change re-pushes only the last ones.
 COPY --from=build --chown=1001:0 /src/target/quarkus-app/lib/ lib/

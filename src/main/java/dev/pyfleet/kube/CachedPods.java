@@ -3,6 +3,8 @@ package dev.pyfleet.kube;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -14,10 +16,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 
@@ -46,18 +45,15 @@ public final class CachedPods {
         var spec = pod.getSpec();
         var kept = new PodBuilder().withMetadata(metadata(pod.getMetadata()));
         if (spec != null) {
-            var keptSpec = new PodSpecBuilder().withNodeName(shared(spec.getNodeName()))
+            kept.withNewSpec().withNodeName(shared(spec.getNodeName()))
                     .withContainers(resourcesOf(spec.getContainers()))
                     .withInitContainers(resourcesOf(spec.getInitContainers()))
-                    .withTolerations(tolerations(spec.getTolerations())).build();
-            // Maps are set, not built: a builder would copy each into a LinkedHashMap of its own.
-            keptSpec.setOverhead(quantities(spec.getOverhead()));
-            keptSpec.setNodeSelector(shared(spec.getNodeSelector()));
-            kept.withSpec(keptSpec);
+                    .withOverhead(spec.getOverhead()).withTolerations(tolerations(spec.getTolerations()))
+                    .withNodeSelector(spec.getNodeSelector()).endSpec();
         }
         var status = pod.getStatus();
         if (status != null) {
-            var keptStatus = new PodStatusBuilder().withPhase(shared(status.getPhase()));
+            var keptStatus = kept.withNewStatus().withPhase(shared(status.getPhase()));
             if (Labels.appPod(pod.getMetadata().getLabels())) {
                 keptStatus.withConditions(status.getConditions() == null ? null
                         : status.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
@@ -72,20 +68,38 @@ public final class CachedPods {
                                                 .withState(c.getState()).withLastState(c.getLastState()).build())
                                         .toList());
             }
-            kept.withStatus(keptStatus.build());
+            keptStatus.endStatus();
         }
-        return kept.build();
+        return compact(kept.build());
+    }
+
+    /**
+     * Replaces the built Pod's maps with compact immutable ones of shared Strings. Done on the built object: every
+     * builder copies the maps it is given into LinkedHashMaps of its own.
+     */
+    private static Pod compact(Pod kept) {
+        kept.getMetadata().setLabels(shared(kept.getMetadata().getLabels()));
+        kept.getMetadata().setAnnotations(shared(kept.getMetadata().getAnnotations()));
+        var spec = kept.getSpec();
+        if (spec != null) {
+            spec.setNodeSelector(shared(spec.getNodeSelector()));
+            spec.setOverhead(quantities(spec.getOverhead()));
+            Stream.of(spec.getContainers(), spec.getInitContainers()).filter(Objects::nonNull).flatMap(List::stream)
+                    .map(Container::getResources).filter(Objects::nonNull).forEach(resources -> {
+                        resources.setRequests(quantities(resources.getRequests()));
+                        resources.setLimits(quantities(resources.getLimits()));
+                    });
+        }
+        return kept;
     }
 
     private static ObjectMeta metadata(ObjectMeta meta) {
-        ObjectMeta kept = new ObjectMetaBuilder().withName(meta.getName()).withNamespace(shared(meta.getNamespace()))
+        return new ObjectMetaBuilder().withName(meta.getName()).withNamespace(shared(meta.getNamespace()))
                 .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion())
+                .withLabels(meta.getLabels()).withAnnotations(meta.getAnnotations())
                 .withOwnerReferences(owners(meta.getOwnerReferences()))
                 .withCreationTimestamp(meta.getCreationTimestamp()).withDeletionTimestamp(meta.getDeletionTimestamp())
                 .build();
-        kept.setLabels(shared(meta.getLabels()));
-        kept.setAnnotations(shared(meta.getAnnotations()));
-        return kept;
     }
 
     private static List<OwnerReference> owners(List<OwnerReference> owners) {
@@ -98,19 +112,9 @@ public final class CachedPods {
 
     private static List<Container> resourcesOf(List<Container> containers) {
         return containers == null ? null : containers.stream()
-                .map(c -> new ContainerBuilder().withName(shared(c.getName()))
-                        .withResources(resources(c.getResources())).build())
+                .map(c -> new ContainerBuilder().withName(shared(c.getName())).withResources(c.getResources())
+                        .build())
                 .toList();
-    }
-
-    private static ResourceRequirements resources(ResourceRequirements resources) {
-        if (resources == null) {
-            return null;
-        }
-        ResourceRequirements kept = new ResourceRequirements();
-        kept.setRequests(quantities(resources.getRequests()));
-        kept.setLimits(quantities(resources.getLimits()));
-        return kept;
     }
 
     private static List<Toleration> tolerations(List<Toleration> tolerations) {

@@ -1,6 +1,7 @@
 package dev.pyfleet.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * The Pod cache holds thousands of Pods that repeat the same namespaces, labels, owners, nodes and quantities: the
- * projection keeps one String per repeated value, however many Pods decoded it, and keeps the values themselves.
+ * projection keeps one String per repeated value, however many Pods decoded it, in compact read-only maps, and keeps
+ * the values themselves.
  */
 class CachedPodsTest {
 
@@ -59,6 +61,20 @@ class CachedPodsTest {
                 .isSameAs(first.getSpec().getContainers().get(0).getResources().getRequests().get("memory")
                         .getFormat());
         assertThat(second.getStatus().getPhase()).isSameAs(first.getStatus().getPhase());
+    }
+
+    @Test
+    void mapsAreKeptCompactAndReadOnly() {
+        Pod kept = CachedPods.of(replica(3));
+
+        assertThatThrownBy(() -> kept.getMetadata().getLabels().put("team", "a"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> kept.getMetadata().getAnnotations().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> kept.getSpec().getNodeSelector().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> kept.getSpec().getContainers().get(0).getResources().getRequests().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

@@ -38,6 +38,7 @@ class OperatorMemoryBench {
 
     static final int APPS = 1000;
     static final int MORE_APPS = 4000;
+    static final Duration TRIM_WAIT = Duration.ofSeconds(12);
 
     @Test
     void memoryWithTheChartDefaults() throws Exception {
@@ -88,12 +89,14 @@ class OperatorMemoryBench {
                     cgroup's peak, page cache included: %d MiB). One local control plane with 50 KWOK nodes; 1,000 apps
                     of 3 replicas (Ready in %.1f s), then 4,000 more of 1 replica (Ready in %.1f s), Pods through
                     the default scheduler (pyfleet.scheduler.enabled=false). Heap used is read after `jcmd GC.run`
-                    (the live set); the split of the RSS is native memory tracking's committed memory (the bench
-                    adds `-XX:NativeMemoryTracking=summary`, which costs a few MiB itself); the class histograms are
-                    in the raw output.
+                    (the live set), the RSS %d s later (after one periodic trim of the C heap); the split of the RSS
+                    is native memory tracking's committed memory (the bench adds `-XX:NativeMemoryTracking=summary`,
+                    which costs a few MiB itself); the raw output has, per step, the RSS split into anonymous and
+                    file-backed pages (/proc/PID/smaps_rollup) and the top of the class histogram.
                     """.formatted(idle, thousand, fiveThousand, String.join(" ", jvmFlags),
                     String.join(" ", ImageJvm.environment(repo)), limit,
-                    cgroup.oomKills(), cgroup.peakBytes() / 1048576, thousandTook, moreTook), raw.toString());
+                    cgroup.oomKills(), cgroup.peakBytes() / 1048576, thousandTook, moreTook,
+                    TRIM_WAIT.toSeconds()), raw.toString());
         }
     }
 
@@ -122,7 +125,9 @@ class OperatorMemoryBench {
     private static Memory measure(OperatorProcess operator, MemoryCgroup cgroup, String step, StringBuilder raw)
             throws Exception {
         String gc = jcmd(operator, "GC.run");
-        Thread.sleep(1000);
+        // Long enough for the image's periodic trim of the C heap (TrimNativeHeapInterval) to have run once after
+        // the collection: what a steady operator holds, not what the last burst left in malloc's free lists.
+        Thread.sleep(TRIM_WAIT.toMillis());
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + operator.managementPort() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         long heapUsed = (long) sum(metrics, "jvm_memory_used_bytes{", "area=\"heap\"");
@@ -131,13 +136,32 @@ class OperatorMemoryBench {
                 .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong)
                 .findFirst().orElseThrow();
         String nmt = jcmd(operator, "VM.native_memory", "summary");
+        String mapped = residentByKind(operator.pid());
         String histogram = jcmd(operator, "GC.class_histogram");
         raw.append("== ").append(step).append(": heap used ").append(heapUsed >> 20).append(" MiB, committed ")
                 .append(heapCommitted >> 20).append(" MiB, RSS ").append(rss >> 20).append(" MiB, cgroup peak ")
-                .append(cgroup.peakBytes() >> 20).append(" MiB\n").append(gc.isBlank() ? "" : "")
+                .append(cgroup.peakBytes() >> 20).append(" MiB; resident: ").append(mapped).append("\n")
+                .append(gc.isBlank() ? "" : "")
                 .append(nmt.strip()).append("\n-- top of the class histogram\n")
                 .append(String.join("\n", histogram.lines().limit(28).toList())).append("\n\n");
         return new Memory(heapUsed, heapCommitted, rss, split(nmt));
+    }
+
+    /**
+     * The RSS by where it lives (/proc/PID/smaps_rollup): anonymous memory (the heap, and what the JVM and the C
+     * library allocate) and file-backed pages (the JVM's own libraries, the class-data archive, the jars).
+     */
+    static String residentByKind(long pid) throws Exception {
+        Map<String, Long> kb = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 3 && parts[2].equals("kB")) {
+                kb.put(parts[0].replace(":", ""), Long.parseLong(parts[1]));
+            }
+        }
+        long rss = kb.getOrDefault("Rss", 0L);
+        long anonymous = kb.getOrDefault("Anonymous", 0L);
+        return "anonymous %d MiB, file-backed %d MiB".formatted(anonymous >> 10, (rss - anonymous) >> 10);
     }
 
     /** "heap / class / code / thread / GC / rest" in MiB from NMT's committed column. */
