@@ -147,7 +147,7 @@ class ExtenderRoundTripBench {
                 nodeCacheCapable extender is sent them), one pair at a time, %d pairs after a warm-up of %d. The
                 server is the packaged operator (`java -jar target/quarkus-app/quarkus-run.jar`) on a local control
                 plane whose N Node objects (32 CPU, 128Gi, 110 pods) each have 30 pods bound to them (1 CPU,
-                1Gi; 3 of them of the app being placed), all in the extender's informers before measuring; the
+                1Gi; 3 of them of the app being placed), all in the extender's caches before measuring; the
                 same cluster grows from one size to the next. Every node passes and is scored, so each call
                 walks all N. kube-scheduler sends an extender only the nodes that passed its own filters, and stops
                 filtering once it has found percentageOfNodesToScore of them (by default all of up to 100 nodes,

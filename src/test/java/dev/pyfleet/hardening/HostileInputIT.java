@@ -150,7 +150,7 @@ class HostileInputIT {
                     .withNewResources().addToRequests("cpu", new Quantity("10m")).endResources().endContainer()
                     .endSpec().build()).create();
         }
-        // Asked again and again while the extender's informer takes the strangers' pods in: always answered, and
+        // Asked again and again while the Pod cache takes the strangers' pods in: always answered, and
         // their node always still fits a 3-CPU pod.
         Awaitility.await("the extender answers and keeps " + pool + "-0").during(Duration.ofSeconds(3))
                 .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
