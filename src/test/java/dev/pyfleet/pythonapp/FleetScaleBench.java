@@ -12,6 +12,7 @@ import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.bench.ApiRequests;
 import dev.pyfleet.bench.BenchReport;
 import dev.pyfleet.bench.Runs;
 import dev.pyfleet.testing.ControlPlane;
@@ -78,7 +79,9 @@ class FleetScaleBench {
                 round. Seconds and ratio: median (lowest–highest) of the rounds. Create-to-Ready: each object's time
                 from the start of its create to the watch event that shows it Ready, p50 / p99 over every object of
                 every round. Both kinds of Pods use the default scheduler (operator run with
-                pyfleet.scheduler.enabled=false).
+                pyfleet.scheduler.enabled=false). The raw output gives, per run, the requests kube-apiserver
+                served from the first create until all were Ready, by verb and resource (its
+                apiserver_request_total, every client's).
 
                 "%d QPS": kube-controller-manager started with `--kube-api-qps=%d --kube-api-burst=%d` and the
                 operator with `pyfleet.api-server.qps=%d`, `pyfleet.api-server.burst=%d`. The limit is not quite
@@ -123,13 +126,15 @@ class FleetScaleBench {
             for (String kind : Runs.order(List.of("Deployments", "PythonApps"), round)) {
                 String ns = kind.toLowerCase() + "-" + n + "-" + (round + 1);
                 createNamespace(client, ns);
+                ApiRequests before = ApiRequests.read(client);
                 Timing timing = kind.equals("Deployments") ? timeUntilDeploymentsReady(client, ns, n)
                         : timeUntilAppsReady(client, ns, n, 3);
+                String census = ApiRequests.read(client).since(before);
                 seconds.put(kind, timing.seconds());
                 latencies.get(kind).addAll(timing.createToReady());
-                raw.append("limit %s, round %d: %d %s x 3 replicas Ready in %.1f s; create-to-Ready p50 %.1f s, p99 %.1f s%n"
+                raw.append("limit %s, round %d: %d %s x 3 replicas Ready in %.1f s; create-to-Ready p50 %.1f s, p99 %.1f s; API requests until all Ready: %s%n"
                         .formatted(limit, round + 1, n, kind, timing.seconds(), percentile(timing.createToReady(), 50),
-                                percentile(timing.createToReady(), 99)));
+                                percentile(timing.createToReady(), 99), census));
                 deleteNamespace(client, ns);
             }
             deployments.add(seconds.get("Deployments"));
@@ -159,9 +164,10 @@ class FleetScaleBench {
                 .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /** Waits for the namespace to be gone: 15,000 Pods take kube-controller-manager minutes at 100 QPS. */
     private static void deleteNamespace(KubernetesClient client, String ns) {
         client.namespaces().withName(ns).delete();
-        client.namespaces().withName(ns).waitUntilCondition(java.util.Objects::isNull, 10,
+        client.namespaces().withName(ns).waitUntilCondition(java.util.Objects::isNull, 30,
                 java.util.concurrent.TimeUnit.MINUTES);
     }
 
