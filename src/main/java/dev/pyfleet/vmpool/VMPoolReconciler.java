@@ -19,7 +19,6 @@ import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.app.EffectivePoolSpec;
-import dev.pyfleet.app.EffectiveSpec;
 import dev.pyfleet.kube.Labels;
 import dev.pyfleet.kube.PrunedItemStore;
 import dev.pyfleet.kubevirt.VirtualMachine;
