@@ -3,6 +3,7 @@ package dev.pyfleet.kube;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -81,7 +82,7 @@ public class ClusterPods {
         }
 
         /** A follower's failure is its own: the controller's events still flow. */
-        private void tell(java.util.function.Consumer<ResourceEventHandler<Pod>> event, Pod pod) {
+        private void tell(Consumer<ResourceEventHandler<Pod>> event, Pod pod) {
             for (ResourceEventHandler<Pod> follower : followers) {
                 try {
                     event.accept(follower);
