@@ -38,6 +38,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * The real pyfleet-scheduler calling the operator's extender, on a control plane of its own. Each test places its
@@ -190,11 +192,11 @@ class ExtenderIT {
     /** The extender reads a node as it is now: a taint, a cordon or a deletion after it was cached is seen. */
     @Test
     void aNodeChangedOrDeletedAfterItWasCachedIsSeenAsItIsNow() {
-        client.nodes().withName(pool + "-0").edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
-                .editSpec().addNewTaint().withKey("dedicated").withValue("db").withEffect("NoSchedule").endTaint()
-                .endSpec().build());
-        client.nodes().withName(pool + "-1").edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
-                .editSpec().withUnschedulable(true).endSpec().build());
+        // Merge patches carry no resourceVersion: the nodes' own status heartbeats cannot make them conflict.
+        client.nodes().withName(pool + "-0").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\": {\"taints\": [{\"key\": \"dedicated\", \"value\": \"db\", \"effect\": \"NoSchedule\"}]}}");
+        client.nodes().withName(pool + "-1").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\": {\"unschedulable\": true}}");
         client.nodes().withName(pool + "-2").delete();
         String probe = probe();
         Awaitility.await("the extender sees the taint, the cordon and the deletion").atMost(Duration.ofSeconds(30))

@@ -73,9 +73,8 @@ class ReconcileErrorIT {
                     .as("SDK meters naming one app").noneMatch(l -> l.contains("name=\"app-0\""));
 
             // The quota is raised and the app touched: it recovers, and says so once.
-            client.resourceQuotas().inNamespace(ns).withName("pods").edit(q -> new ResourceQuotaBuilder(q)
-                    .editSpec().addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity("10")).endSpec()
-                    .build());
+            client.resourceQuotas().inNamespace(ns).withName("pods").patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"spec\": {\"hard\": {\"pods\": \"10\"}}}");
             client.resources(PythonApp.class).inNamespace(ns).withName("app-0").patch(
                     PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"touched\":\"1\"}}}");
             PythonApps.await(client, ns, "app-0", PythonApps.conditionIs("Ready", "True"), 60);
