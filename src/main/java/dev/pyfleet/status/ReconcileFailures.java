@@ -41,8 +41,9 @@ public class ReconcileFailures {
      * tell of: a write that lost a race with a newer version (the newer one is reconciled next), or a write refused
      * because the object's namespace is being deleted.
      */
-    public Optional<String> failed(HasMetadata resource, Exception error) {
+    public Optional<String> failed(HasMetadata resource, Exception thrown) {
         String key = key(resource);
+        Throwable error = workflowFailure(thrown);
         String reason = reason(error);
         if (conflict(error)) {
             LOG.debugf("%s: a write met a newer version; reconciling that one: %s", key, reason);
@@ -56,20 +57,23 @@ public class ReconcileFailures {
             LOG.errorf("%s: reconcile failed, retrying with backoff: %s", key, reason);
             events.warning(resource, REASON, reason);
         } else {
-            LOG.debugf(error, "%s: reconcile failed again: %s", key, reason);
+            LOG.debugf(thrown, "%s: reconcile failed again: %s", key, reason);
         }
         return Optional.of(reason);
     }
 
     /**
      * What a reconciler's updateErrorStatus returns: the failure told once, and the object's status (or
-     * {@code empty} when it has none yet) marked Degraded with the reason; no status write for what is no failure.
+     * {@code empty} when it has none yet) marked Degraded with the reason; no status write for what is no failure,
+     * and no retry when the object's namespace is being deleted.
      */
     public <S extends ConditionedStatus<S>, P extends CustomResource<?, S>> ErrorStatusUpdateControl<P> degrade(
             P resource, Exception error, S empty, Instant now) {
         Optional<String> reason = failed(resource, error);
         if (reason.isEmpty()) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
+            // A namespace being deleted takes the object with it: trying again would only be refused again.
+            return namespaceTerminating(workflowFailure(error)) ? ErrorStatusUpdateControl.<P>noStatusUpdate()
+                    .withNoRetry() : ErrorStatusUpdateControl.noStatusUpdate();
         }
         S status = resource.getStatus() != null ? resource.getStatus() : empty;
         resource.setStatus(status.withConditions(Conditions.replace(status.conditions(),
@@ -92,6 +96,19 @@ public class ReconcileFailures {
     static String key(HasMetadata resource) {
         return resource.getKind() + " " + resource.getMetadata().getNamespace() + "/"
                 + resource.getMetadata().getName();
+    }
+
+    /**
+     * The failed workflow inside what the SDK hands over, if that is one: its meters wrap whatever a reconcile threw
+     * in an {@code OperatorException}, so the workflow's per-dependent failures sit one or more causes down.
+     */
+    static Throwable workflowFailure(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof AggregatedOperatorException) {
+                return e;
+            }
+        }
+        return error;
     }
 
     /**

@@ -8,10 +8,14 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pyfleet.api.v1alpha1.PythonApp;
+import dev.pyfleet.api.v1alpha1.PythonAppStatus;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import io.javaoperatorsdk.operator.OperatorException;
 
 /** The one line a failed reconcile is told in: the API server's words, not the client's wrapping. */
 class ReconcileFailuresTest {
@@ -58,6 +62,21 @@ class ReconcileFailuresTest {
                 Map.of("service", terminating, "disruption-budget", terminating)))).isTrue();
         assertThat(ReconcileFailures.namespaceTerminating(new AggregatedOperatorException("w",
                 Map.of("service", terminating, "pods", new IllegalStateException("x"))))).isFalse();
+        // As the SDK hands a failed workflow over (its meters wrap what the reconcile threw): no failure to tell of,
+        // so no Event is written (the recorder has no client to write one with) and no Degraded condition.
+        var wrapped = new OperatorException(new AggregatedOperatorException("w",
+                Map.of("service", terminating, "disruption-budget", terminating)));
+        var pod = new PodBuilder().withNewMetadata().withNamespace("x").withName("a").endMetadata().build();
+        assertThat(new ReconcileFailures(new EventRecorder(null)).failed(pod, wrapped)).isEmpty();
+        var app = new PythonApp();
+        app.setMetadata(pod.getMetadata());
+        var control = new ReconcileFailures(new EventRecorder(null)).degrade(app, wrapped, PythonAppStatus.EMPTY,
+                java.time.Instant.EPOCH);
+        assertThat(control.getResource()).as("no status write").isEmpty();
+        assertThat(control.isNoRetry()).as("not tried again: it would only be refused again").isTrue();
+        assertThat(ReconcileFailures.reason(ReconcileFailures.workflowFailure(new OperatorException(
+                new AggregatedOperatorException("w", Map.of("service", terminating))))))
+                .isEqualTo("service: HTTP 403: unable to create new content in namespace x");
         assertThat(List.of(new RuntimeException(new IllegalArgumentException("deep")))).allSatisfy(e ->
                 assertThat(ReconcileFailures.reason(e)).isEqualTo("IllegalArgumentException: deep"));
     }
