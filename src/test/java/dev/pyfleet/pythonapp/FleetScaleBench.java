@@ -171,7 +171,16 @@ class FleetScaleBench {
      */
     private static void deleteNamespace(KubernetesClient client, String ns) {
         client.namespaces().withName(ns).delete();
-        client.pods().inNamespace(ns).withGracePeriod(0).delete();
+        // The API server may end a long collection delete before it is through; what it deleted stays deleted.
+        for (int attempt = 0; attempt < 10 && !client.pods().inNamespace(ns).list(
+                new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()).getItems().isEmpty();
+                attempt++) {
+            try {
+                client.pods().inNamespace(ns).withGracePeriod(0).delete();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                System.out.printf("deleting the Pods of %s: %s; again%n", ns, e.getMessage());
+            }
+        }
         client.namespaces().withName(ns).waitUntilCondition(java.util.Objects::isNull, 30,
                 java.util.concurrent.TimeUnit.MINUTES);
     }
