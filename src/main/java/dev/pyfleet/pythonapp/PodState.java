@@ -1,7 +1,10 @@
 package dev.pyfleet.pythonapp;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -35,6 +38,23 @@ public record PodState(String name, String revision, Instant created, boolean te
                 ready,
                 readyCondition.map(c -> parse(c.getLastTransitionTime())).orElse(null),
                 ContainerTrouble.of(pod).orElse(null));
+    }
+
+    /**
+     * The app's Pods as they stand once a reconcile's writes are through: the observed ones, those it deleted now
+     * going away, and those it created (or found existing, its own) new and not yet Ready. The status written in
+     * the same reconcile then counts them, rather than a second write once the cache has caught up.
+     */
+    public static List<PodState> afterWrites(List<PodState> observed, List<Pod> created, Set<String> deleted) {
+        List<PodState> pods = new ArrayList<>(observed.size() + created.size());
+        observed.forEach(p -> pods.add(deleted.contains(p.name()) && !p.terminating() ? p.goingAway() : p));
+        created.stream().map(PodState::of).filter(p -> observed.stream().noneMatch(o -> o.name().equals(p.name())))
+                .forEach(pods::add);
+        return pods;
+    }
+
+    private PodState goingAway() {
+        return new PodState(name, revision, created, true, failed, ready, readySince, trouble);
     }
 
     /** Ready for at least minReadySeconds at {@code now}. */

@@ -152,12 +152,14 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                 ? RolloutPlanner.plan(bounds, template.revision(), states, now)
                 : RolloutPlan.none();
         List<Event> told = new ArrayList<>(plan.events());
-        told.addAll(apply(app, template, plan, states, context.getClient()));
+        List<Pod> created = new ArrayList<>();
+        told.addAll(apply(app, template, plan, states, context.getClient(), created));
 
         Report<PythonAppStatus> report = StatusReport.of(new StatusReport.Observation(
                 Objects.requireNonNullElse(app.getMetadata().getGeneration(), 0L),
                 Labels.asString(Labels.appSelector(app.getMetadata().getName())), template.revision(), bounds,
-                spec.progressDeadlineSeconds(), states, plan, dependencies, previous, now));
+                spec.progressDeadlineSeconds(), PodState.afterWrites(states, created, Set.copyOf(plan.delete())),
+                plan, dependencies, previous, now));
         told.addAll(report.events());
         events.record(app, told);
 
@@ -170,27 +172,29 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
     /**
      * Creates the planned Pods at the lowest free ordinals of the revision, then deletes the planned ones. A name
      * held by a Pod this app does not control is passed over (with a Warning, returned), so such a Pod never stands
-     * in for a replica; at most {@link #TAKEN_NAMES_PER_RECONCILE} are passed over in one go.
+     * in for a replica; at most {@link #TAKEN_NAMES_PER_RECONCILE} are passed over in one go. The Pods now the
+     * app's are added to {@code created}.
      */
     private List<Event> apply(PythonApp app, AppPodTemplate template, RolloutPlan plan, List<PodState> pods,
-            KubernetesClient client) {
+            KubernetesClient client, List<Pod> created) {
         String namespace = app.getMetadata().getNamespace();
         PodWriter writer = new PodWriter(client, podSource);
         Set<String> taken = pods.stream().map(PodState::name).collect(Collectors.toCollection(HashSet::new));
         List<Event> told = new ArrayList<>();
-        int created = 0;
         int passedOver = 0;
-        for (int ordinal = 0; created < plan.create() && passedOver < TAKEN_NAMES_PER_RECONCILE; ordinal++) {
+        for (int ordinal = 0; created.size() < plan.create() && passedOver < TAKEN_NAMES_PER_RECONCILE;
+                ordinal++) {
             String name = AppPodTemplate.podName(app.getMetadata().getName(), template.revision(), ordinal);
             if (!taken.add(name)) {
                 continue;
             }
-            if (writer.create(template.pod(ordinal)) == PodWriter.Created.TAKEN) {
+            Pod pod = template.pod(ordinal);
+            if (writer.create(pod) == PodWriter.Created.TAKEN) {
                 told.add(Event.warning("PodNameTaken", "a Pod named " + name + " exists and is not this app's; "
                         + "using the next name"));
                 passedOver++;
             } else {
-                created++;
+                created.add(pod);
             }
         }
         plan.delete().forEach(name -> writer.delete(namespace, name));

@@ -33,6 +33,34 @@ class StatusReportTest {
                 new ContainerTrouble(reason, "container app exited with code 3 (Error) (restarted 2 times)"));
     }
 
+    static io.fabric8.kubernetes.api.model.Pod written(String name, String revision) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name)
+                .addToLabels(dev.pyfleet.kube.Labels.REVISION, revision).endMetadata().build();
+    }
+
+    @Test
+    void theStatusWrittenWithTheFirstPodsIsWhatTheNextLookSeesSoItIsWrittenOnce() {
+        var first = report(PodState.afterWrites(List.of(), List.of(written("a", "r2"), written("b", "r2")),
+                java.util.Set.of()), new RolloutPlan(2, List.of(), Optional.empty()), null, T0);
+        assertThat(first.status()).extracting(PythonAppStatus::replicas, PythonAppStatus::updatedReplicas,
+                PythonAppStatus::readyReplicas).containsExactly(2, 2, 0);
+        assertThat(first.status().phase()).isEqualTo("Progressing");
+        // The cache then shows both Pods, not yet Ready: nothing to write.
+        var next = report(List.of(pod("a", "r2", false), pod("b", "r2", false)), NOTHING, first.status(),
+                T0.plusSeconds(1));
+        assertThat(next.status()).isEqualTo(first.status());
+    }
+
+    @Test
+    void podsDeletedInThisReconcileAreReportedGoing() {
+        var pods = PodState.afterWrites(List.of(pod("a", "r1", true), pod("b", "r1", true), pod("c", "r2", true)),
+                List.of(written("c", "r2"), written("d", "r2")), java.util.Set.of("a"));
+        assertThat(pods).extracting(PodState::name).containsExactly("a", "b", "c", "d");
+        assertThat(pods).extracting(PodState::live).containsExactly(false, true, true, true);
+        var result = report(pods, new RolloutPlan(1, List.of("a"), Optional.empty()), null, T0);
+        assertThat(result.status().replicas()).as("a is going, c was seen already, d is new").isEqualTo(3);
+    }
+
     @Test
     void aNewPodThatCannotRunDegradesTheAppAtOnceSayingWhyAndKeepsTheOldPods() {
         var result = report(List.of(pod("a", "r1", true), pod("b", "r1", true),
