@@ -84,7 +84,8 @@ class GitOpsHealthIT {
                 && !app.getStatus().updateRevision().equals(app.getStatus().currentRevision())
                 && conditionIs("Progressing", "True").test(app), 60);
         assertKstatus(rolling, "InProgress", "revision " + rolling.getStatus().updateRevision());
-        assertVerdict(rolling, "Progressing", "2 of 2 Pods available, 0 updated");
+        // The status written with the surge Pod counts it: created, at the new revision, not available.
+        assertVerdict(rolling, "Progressing", "2 of 2 Pods available, 1 updated");
         // Taken back: the rollout ends where it started, Current again.
         patch("rolls", "{\"spec\": {\"resources\": {\"requests\": {\"memory\": \"64Mi\"}}}}");
         assertKstatus(PythonApps.await(client, ns(), "rolls", app -> conditionIs("Ready", "True").test(app)
