@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.bench.ApiRequests;
 import dev.pyfleet.bench.BenchReport;
+import dev.pyfleet.bench.ProcessCpu;
 import dev.pyfleet.bench.Runs;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
@@ -62,7 +63,7 @@ class FleetScaleBench {
                             operatorOptions(limited))) {
                 operator.awaitReady(Duration.ofSeconds(90));
                 for (Map.Entry<Integer, Integer> size : SIZES.entrySet()) {
-                    table.append(compare(client, limited, size.getKey(), size.getValue(), raw));
+                    table.append(compare(client, operator.pid(), limited, size.getKey(), size.getValue(), raw));
                     report(table, raw);
                 }
             }
@@ -81,7 +82,8 @@ class FleetScaleBench {
                 every round. Both kinds of Pods use the default scheduler (operator run with
                 pyfleet.scheduler.enabled=false). The raw output gives, per run, the requests kube-apiserver
                 served from the first create until all were Ready, by verb and resource (its
-                apiserver_request_total, every client's).
+                apiserver_request_total, every client's), and the CPU seconds each process of the cluster,
+                the operator and the bench's client used in that time.
 
                 "%d QPS": kube-controller-manager started with `--kube-api-qps=%d --kube-api-burst=%d` and the
                 operator with `pyfleet.api-server.qps=%d`, `pyfleet.api-server.burst=%d`. The limit is not quite
@@ -113,8 +115,8 @@ class FleetScaleBench {
         return options;
     }
 
-    private static String compare(KubernetesClient client, boolean limited, int n, int rounds, StringBuilder raw)
-            throws Exception {
+    private static String compare(KubernetesClient client, long operatorPid, boolean limited, int n, int rounds,
+            StringBuilder raw) throws Exception {
         Runs deployments = new Runs();
         Runs apps = new Runs();
         Runs ratio = new Runs();
@@ -127,14 +129,16 @@ class FleetScaleBench {
                 String ns = kind.toLowerCase() + "-" + n + "-" + (round + 1);
                 createNamespace(client, ns);
                 ApiRequests before = ApiRequests.read(client);
+                ProcessCpu cpuBefore = ProcessCpu.read(operatorPid);
                 Timing timing = kind.equals("Deployments") ? timeUntilDeploymentsReady(client, ns, n)
                         : timeUntilAppsReady(client, ns, n, 3);
+                String cpu = ProcessCpu.read(operatorPid).since(cpuBefore);
                 String census = ApiRequests.read(client).since(before);
                 seconds.put(kind, timing.seconds());
                 latencies.get(kind).addAll(timing.createToReady());
-                raw.append("limit %s, round %d: %d %s x 3 replicas Ready in %.1f s; create-to-Ready p50 %.1f s, p99 %.1f s; API requests until all Ready: %s%n"
+                raw.append("limit %s, round %d: %d %s x 3 replicas Ready in %.1f s; create-to-Ready p50 %.1f s, p99 %.1f s; CPU used until all Ready: %s; API requests until all Ready: %s%n"
                         .formatted(limit, round + 1, n, kind, timing.seconds(), percentile(timing.createToReady(), 50),
-                                percentile(timing.createToReady(), 99), census));
+                                percentile(timing.createToReady(), 99), cpu, census));
                 deleteNamespace(client, ns);
             }
             deployments.add(seconds.get("Deployments"));
