@@ -2,7 +2,6 @@ package dev.pyfleet.extender;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,39 +25,35 @@ import dev.pyfleet.placement.Resources;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * The extender's own view of the cluster (it is nodeCacheCapable): nodes from an informer, pods from the operator's
  * one Pod cache ({@link ClusterPods}), measured usage
- * from metrics.k8s.io when it is served, and pods the extender placed that are not yet seen bound ("assumed"), so
- * that a burst of pods cannot fill a node twice over.
+ * from metrics.k8s.io when it is served, and pods the extender placed that are not yet seen bound
+ * ({@link AssumedPods}), so that a burst of pods cannot fill a node twice over.
  */
 @ApplicationScoped
 public class ClusterView implements NodeSource {
 
-    static final Duration ASSUME_FOR = Duration.ofSeconds(30);
     static final Duration USAGE_EVERY = Duration.ofSeconds(15);
     private static final Logger LOG = Logger.getLogger(ClusterView.class);
 
     private final KubernetesClient client;
     private final ClusterPods clusterPods;
-    private final Clock clock = Clock.systemUTC();
-    private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
+    private final AssumedPods assumed;
     private final NodeTotals bound = new NodeTotals();
     private final Map<String, NodeSnapshots.Shape> shapes = new ConcurrentHashMap<>();
     private volatile Map<String, Resources> usage = Map.of();
     private SharedIndexInformer<Node> nodes;
     private ScheduledExecutorService usagePoller;
 
-    /** A pod placed on a node by this extender and not yet seen bound there. */
-    record Assumed(String node, PodRequest pod, Instant until) {
-    }
-
     ClusterView(KubernetesClient client, ClusterPods clusterPods) {
         this.client = client;
         this.clusterPods = clusterPods;
+        this.assumed = new AssumedPods(clusterPods::get, this::read, Clock.systemUTC());
     }
 
     public synchronized void start() {
@@ -90,19 +85,19 @@ public class ClusterView implements NodeSource {
             @Override
             public void onAdd(Pod pod) {
                 bound.put(pod);
-                forgetIfBound(pod);
+                assumed.seen(pod);
             }
 
             @Override
             public void onUpdate(Pod before, Pod pod) {
                 bound.put(pod);
-                forgetIfBound(pod);
+                assumed.seen(pod);
             }
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
                 bound.remove(pod);
-                assumed.remove(pod.getMetadata().getUid());
+                assumed.deleted(pod);
             }
         });
         usagePoller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-usage"));
@@ -121,10 +116,7 @@ public class ClusterView implements NodeSource {
     /** Snapshots of the named nodes that exist; bound and assumed pods count towards what they have requested. */
     @Override
     public List<NodeSnapshot> snapshot(Collection<String> names) {
-        Instant now = clock.instant();
-        assumed.values().removeIf(a -> a.until().isBefore(now));
-        Map<String, List<PodRequest>> assumedByNode = new HashMap<>();
-        assumed.values().forEach(a -> assumedByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).add(a.pod()));
+        Map<String, List<PodRequest>> assumedByNode = assumed.byNode();
         List<NodeSnapshot> snapshots = new ArrayList<>(names.size());
         for (String name : names) {
             NodeSnapshots.Shape node = shapes.get(name);
@@ -136,26 +128,21 @@ public class ClusterView implements NodeSource {
         return snapshots;
     }
 
-    /**
-     * Counts the pod on the node until the pod is seen bound (anywhere) or {@link #ASSUME_FOR} passes; only a pod
-     * this view's informer holds, PyFleet's, still pending and not going away, with the uid given, and at its size
-     * as the informer has it. Whoever can reach the extender may send any pod: a made-up one changes nothing here,
-     * and there are never more assumed pods than pending PyFleet pods.
-     */
+    /** Counts the pod on the node as {@link AssumedPods} allows, if the node is one this view knows. */
     @Override
     public void assume(String podUid, PodRequest pod, String node) {
-        Pod known = clusterPods.get(pod.namespace(), pod.name()).orElse(null);
-        if (podUid == null || known == null || !podUid.equals(known.getMetadata().getUid())
-                || known.getSpec().getNodeName() != null || known.getMetadata().getDeletionTimestamp() != null
-                || !PodRequests.isPyFleets(known) || !shapes.containsKey(node)) {
-            return;
+        if (shapes.containsKey(node)) {
+            assumed.assume(podUid, pod, node);
         }
-        assumed.put(podUid, new Assumed(node, PodRequests.of(known), clock.instant().plus(ASSUME_FOR)));
     }
 
-    private void forgetIfBound(Pod pod) {
-        if (pod.getSpec().getNodeName() != null) {
-            assumed.remove(pod.getMetadata().getUid());
+    /** A Pod read from the API server, for one the Pod cache does not hold yet; empty if it cannot be read. */
+    private Optional<Pod> read(String namespace, String name) {
+        try {
+            return Optional.ofNullable(client.pods().inNamespace(namespace).withName(name).get());
+        } catch (KubernetesClientException e) {
+            LOG.debugf("pod %s/%s could not be read to assume it: %s", namespace, name, e.getMessage());
+            return Optional.empty();
         }
     }
 
