@@ -136,6 +136,8 @@ class ExtenderRoundTripBench {
                         goal == null ? "–" : "%.0f ms: %s".formatted(goal, p99 <= goal ? "met" : "**not met**"),
                         millis(percentile(floor, 50)), millis(percentile(floor, 99)), gc, REQUESTS));
                 raw.append("%d nodes, passthrough: %s%n".formatted(nodes, Arrays.toString(floor)));
+                raw.append("%d nodes, the operator's live heap after measuring (bytes):%n%s".formatted(nodes,
+                        liveHeap(operator)));
             }
         }
         BenchReport.write("extender-round-trip", "(a') Extender latency as kube-scheduler sees it: HTTP round trip",
@@ -160,9 +162,10 @@ class ExtenderRoundTripBench {
                 Where a goal is missed, two columns say what the tail is made of: after each pair a passthrough
                 call (a Pod not PyFleet's, one node name: no node is looked at) measures what HTTP, the server's
                 threads and this 2-core machine, which also runs the control plane, add to any request at that
-                moment; and the stop-the-world collections the operator's JVM reported while measuring. A Flight
-                Recorder profile of the operator taken while measuring, as the share of samples taken while
-                serving a request:
+                moment; and the stop-the-world collections the operator's JVM reported while measuring, young and
+                full apart (count × mean pause). The raw output has the operator's live heap after each size, by
+                class. A Flight Recorder profile of the operator taken while measuring, as the share of samples
+                taken while serving a request:
 
                 %s""".formatted(REQUESTS, WARM_UP, profiles), raw.toString());
     }
@@ -302,36 +305,60 @@ class ExtenderRoundTripBench {
         }
     }
 
-    /** Stop-the-world collections the operator's JVM reports in /q/metrics (Micrometer's jvm.gc.pause). */
-    record GcPauses(long count, double seconds) {
+    /**
+     * Stop-the-world collections the operator's JVM reports in /q/metrics (Micrometer's jvm.gc.pause), young
+     * ("end of minor GC") and full ("end of major GC") apart: they have different causes and cures.
+     */
+    record GcPauses(long young, double youngSeconds, long full, double fullSeconds) {
 
         static GcPauses of(OperatorProcess operator) throws Exception {
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + operator.managementPort() + "/q/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            long count = 0;
-            double seconds = 0;
+            long[] counts = new long[2];
+            double[] seconds = new double[2];
             for (String line : metrics.lines().toList()) {
-                double value = line.startsWith("jvm_gc_pause_seconds_") ? Double.parseDouble(
-                        line.substring(line.lastIndexOf(' ') + 1)) : 0;
+                if (!line.startsWith("jvm_gc_pause_seconds_count") && !line.startsWith("jvm_gc_pause_seconds_sum")) {
+                    continue;
+                }
+                int kind = line.contains("action=\"end of major GC\"") ? 1 : 0;
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 if (line.startsWith("jvm_gc_pause_seconds_count")) {
-                    count += (long) value;
-                } else if (line.startsWith("jvm_gc_pause_seconds_sum")) {
-                    seconds += value;
+                    counts[kind] += (long) value;
+                } else {
+                    seconds[kind] += value;
                 }
             }
-            return new GcPauses(count, seconds);
+            return new GcPauses(counts[0], seconds[0], counts[1], seconds[1]);
         }
 
         GcPauses minus(GcPauses earlier) {
-            return new GcPauses(count - earlier.count, seconds - earlier.seconds);
+            return new GcPauses(young - earlier.young, youngSeconds - earlier.youngSeconds, full - earlier.full,
+                    fullSeconds - earlier.fullSeconds);
         }
 
         @Override
         public String toString() {
-            return count == 0 ? "none" : "%d, %.0f ms in all, %.1f ms each".formatted(count, seconds * 1000,
-                    seconds * 1000 / count);
+            return young + full == 0 ? "none" : "%s young, %s full".formatted(each(young, youngSeconds),
+                    each(full, fullSeconds));
         }
+
+        private static String each(long count, double seconds) {
+            return count == 0 ? "0" : "%d × %.1f ms".formatted(count, seconds * 1000 / count);
+        }
+    }
+
+    /**
+     * The largest classes of the operator's live heap (jcmd GC.class_histogram, which collects first), and the
+     * live heap in all: what the cached pods and nodes cost, for the raw output.
+     */
+    private static String liveHeap(OperatorProcess operator) {
+        CommandResult histogram = CommandResult.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                .toString(), String.valueOf(operator.pid()), "GC.class_histogram"), Path.of("."), Map.of());
+        List<String> lines = histogram.output().lines().toList();
+        String total = lines.stream().filter(l -> l.startsWith("Total")).findFirst().orElse("Total: none");
+        return String.join("\n", lines.stream().filter(l -> l.matches("\\s*\\d+:.*")).limit(12).toList()) + "\n"
+                + total + "\n";
     }
 
     /** Nodes the extender refused for what it knows of them (not for being absent from its cache). */
