@@ -16,8 +16,13 @@ public final class ProcessCpu {
 
     /** USER_HZ, which /proc/PID/stat counts in; 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100.0;
-    private static final java.util.Set<String> CLUSTER = java.util.Set.of("etcd", "kube-apiserver",
-            "kube-controller-manager", "kube-scheduler", "kwok");
+    /**
+     * The cluster's processes by the name /proc/PID/stat gives them: the executable's name cut to 15 characters
+     * (the kernel's TASK_COMM_LEN), so kube-controller-manager is "kube-controller" there.
+     */
+    private static final Map<String, String> CLUSTER = java.util.stream.Stream.of("etcd", "kube-apiserver",
+            "kube-controller-manager", "kube-scheduler", "kwok")
+            .collect(java.util.stream.Collectors.toMap(ProcessCpu::comm, name -> name));
 
     private final Map<String, Double> seconds;
 
@@ -36,7 +41,7 @@ public final class ProcessCpu {
                     String stat = Files.readString(dir.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String name = pid == operatorPid ? "operator" : pid == self ? "bench client"
-                            : CLUSTER.contains(comm) ? label(comm, dir) : null;
+                            : CLUSTER.containsKey(comm) ? label(CLUSTER.get(comm), dir) : null;
                     if (name != null) {
                         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         double used = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
@@ -50,6 +55,10 @@ public final class ProcessCpu {
             return new ProcessCpu(Map.of());
         }
         return new ProcessCpu(seconds);
+    }
+
+    static String comm(String executable) {
+        return executable.length() <= 15 ? executable : executable.substring(0, 15);
     }
 
     /** kube-scheduler runs twice: told apart by the configuration each was started with. */
