@@ -1,0 +1,244 @@
+package dev.pyfleet.rebalance;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import dev.pyfleet.placement.NodeSnapshot;
+import dev.pyfleet.placement.PodRequest;
+import dev.pyfleet.placement.Resources;
+import dev.pyfleet.placement.Toleration;
+
+/**
+ * The numbers a rebalance is planned over, with no solver in sight: the nodes, the movable Pods grouped into kinds
+ * (same size, same constraints), how many of each kind run on each node now, and what the Pods out of scope hold on
+ * each node. It also turns a solution (Pods of each kind per node) back into moves of named Pods.
+ */
+final class FleetModel {
+
+    private static final long MIB = 1L << 20;
+
+    /** Interchangeable Pods: the same request and the same placement constraints. */
+    static final class Kind {
+
+        private final PodRequest request;
+        private final List<MovablePod> pods = new ArrayList<>();
+        private final Map<Integer, List<MovablePod>> byNode = new HashMap<>();
+
+        Kind(PodRequest request) {
+            this.request = request;
+        }
+
+        PodRequest request() {
+            return request;
+        }
+
+        /** What one Pod of the kind requests. */
+        Resources need() {
+            return request.request();
+        }
+
+        List<MovablePod> pods() {
+            return pods;
+        }
+
+        String app() {
+            return request.app();
+        }
+
+        int maxPerNode() {
+            return request.maxPerNode();
+        }
+
+        /** What one Pod takes, as the program counts it: CPU millicores, memory in MiB (rounded up), 1 pod, GPUs. */
+        long[] size() {
+            return new long[] {need().cpuMilli(), mebibytesUp(need().memoryBytes()), 1, need().gpus()};
+        }
+    }
+
+    /** What makes two Pods interchangeable. */
+    private record Shape(Resources request, String app, int maxPerNode, List<Toleration> tolerations,
+            Map<String, String> nodeSelector) {
+        static Shape of(PodRequest r) {
+            return new Shape(r.request(), r.app(), r.maxPerNode(), r.tolerations(), r.nodeSelector());
+        }
+    }
+
+    private final List<NodeSnapshot> nodes;
+    private final List<Kind> kinds;
+    private final Resources[] fixed;
+    private final String invalid;
+    private final int podCount;
+
+    private FleetModel(List<NodeSnapshot> nodes, List<Kind> kinds, Resources[] fixed, String invalid,
+            int podCount) {
+        this.nodes = nodes;
+        this.kinds = kinds;
+        this.fixed = fixed;
+        this.invalid = invalid;
+        this.podCount = podCount;
+    }
+
+    static FleetModel of(RebalanceProblem problem) {
+        List<NodeSnapshot> nodes = problem.nodes();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            index.put(nodes.get(i).name(), i);
+        }
+        Resources[] fixed = nodes.stream().map(NodeSnapshot::requested).toArray(Resources[]::new);
+        Map<Shape, Kind> kinds = new LinkedHashMap<>();
+        String invalid = null;
+        List<MovablePod> sorted = problem.pods().stream().sorted(RebalancePlanner.byId()).toList();
+        for (MovablePod pod : sorted) {
+            Integer node = index.get(pod.node());
+            if (node == null) {
+                invalid = invalid != null ? invalid : "Pod %s runs on node %s, which is not among the nodes planned over"
+                        .formatted(pod.id(), pod.node());
+                continue;
+            }
+            Kind kind = kinds.computeIfAbsent(Shape.of(pod.request()), s -> new Kind(pod.request()));
+            kind.pods.add(pod);
+            kind.byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(pod);
+            fixed[node] = fixed[node].minus(pod.request().request());
+        }
+        return new FleetModel(nodes, List.copyOf(kinds.values()), fixed, invalid, problem.pods().size());
+    }
+
+    Optional<String> invalid() {
+        return Optional.ofNullable(invalid);
+    }
+
+    List<NodeSnapshot> nodes() {
+        return nodes;
+    }
+
+    List<Kind> kinds() {
+        return kinds;
+    }
+
+    int podCount() {
+        return podCount;
+    }
+
+    /** What the Pods out of scope take on the node. */
+    Resources fixed(int node) {
+        return fixed[node];
+    }
+
+    long now(Kind kind, int node) {
+        return kind.byNode.getOrDefault(node, List.of()).size();
+    }
+
+    /** Whether a Pod of the kind may move to the node: PyFleet's filter on the node as if nothing ran there. */
+    boolean admits(Kind kind, int node) {
+        return RebalancePlanner.fitsEmptied(kind.request(), nodes.get(node));
+    }
+
+    /**
+     * What the Pods in scope may take on the node, per resource as {@link Kind#size()} counts: what the others
+     * leave, or what the Pods in scope take there now if that is more (a node already over its allocatable keeps
+     * its Pods; it takes no more).
+     */
+    long[] caps(int node) {
+        NodeSnapshot snapshot = nodes.get(node);
+        Resources room = snapshot.allocatable().minus(fixed[node]);
+        long[] caps = {room.cpuMilli(), Math.floorDiv(room.memoryBytes(), MIB), room.pods(), room.gpus()};
+        long[] load = new long[caps.length];
+        for (Kind kind : kinds) {
+            long count = now(kind, node);
+            long[] size = kind.size();
+            for (int r = 0; r < load.length; r++) {
+                load[r] += count * size[r];
+            }
+        }
+        for (int r = 0; r < caps.length; r++) {
+            caps[r] = Math.max(caps[r], load[r]);
+        }
+        return caps;
+    }
+
+    /** The most Pods of the app the node may run: its maxPerNode, less those out of scope, or what runs there now. */
+    long maxOfApp(String app, int maxPerNode, int node) {
+        long inScope = kinds.stream().filter(k -> app.equals(k.app())).mapToLong(k -> now(k, node)).sum();
+        long outOfScope = nodes.get(node).podsOf(app) - inScope;
+        return Math.max(maxPerNode - outOfScope, inScope);
+    }
+
+    /** Whether the node runs any Pod now (or, with {@code gpus}, any Pod that uses a GPU). */
+    boolean inUse(int node, boolean gpus) {
+        if (gpus ? fixed[node].gpus() > 0 : fixed[node].pods() > 0) {
+            return true;
+        }
+        return kinds.stream().anyMatch(k -> now(k, node) > 0 && (!gpus || k.need().gpus() > 0));
+    }
+
+    /** The busiest node's CPU requests now, in permille of its allocatable. */
+    long busiestPermille() {
+        long busiest = 0;
+        for (int node = 0; node < nodes.size(); node++) {
+            long allocatable = nodes.get(node).allocatable().cpuMilli();
+            if (allocatable > 0) {
+                busiest = Math.max(busiest, -Math.floorDiv(-1000 * nodes.get(node).requested().cpuMilli(), allocatable));
+            }
+        }
+        return busiest;
+    }
+
+    long objectiveNow(Objective objective) {
+        return switch (objective) {
+            case FewestNodes -> java.util.stream.IntStream.range(0, nodes.size()).filter(n -> inUse(n, false)).count();
+            case FreeGpuNodes -> java.util.stream.IntStream.range(0, nodes.size())
+                    .filter(n -> nodes.get(n).allocatable().gpus() > 0 && inUse(n, true)).count();
+            case EvenLoad -> busiestPermille();
+        };
+    }
+
+    /**
+     * The moves that take the fleet from now to {@code after} (Pods of each kind per node): on each node that
+     * loses Pods of a kind, the first by id go to the nodes that gain them, in node order.
+     */
+    List<Move> moves(Map<Kind, Map<Integer, Long>> after) {
+        List<Move> moves = new ArrayList<>();
+        after.forEach((kind, counts) -> {
+            List<MovablePod> leaving = new ArrayList<>();
+            List<Integer> arriving = new ArrayList<>();
+            for (int node = 0; node < nodes.size(); node++) {
+                long planned = counts.getOrDefault(node, 0L);
+                List<MovablePod> here = kind.byNode.getOrDefault(node, List.of());
+                for (long i = planned; i < here.size(); i++) {
+                    leaving.add(here.get((int) i));
+                }
+                for (long i = here.size(); i < planned; i++) {
+                    arriving.add(node);
+                }
+            }
+            for (int i = 0; i < leaving.size(); i++) {
+                moves.add(new Move(leaving.get(i).id(), leaving.get(i).node(), nodes.get(arriving.get(i)).name()));
+            }
+        });
+        moves.sort(java.util.Comparator.comparing(Move::pod));
+        return moves;
+    }
+
+    /** Nodes that run Pods in scope now and none after, with no other Pod on them: free for something else. */
+    List<String> freed(Map<Kind, Map<Integer, Long>> after) {
+        TreeSet<String> freed = new TreeSet<>();
+        for (int node = 0; node < nodes.size(); node++) {
+            int n = node;
+            boolean before = kinds.stream().anyMatch(k -> now(k, n) > 0);
+            boolean stillUsed = after.values().stream().anyMatch(c -> c.getOrDefault(n, 0L) > 0);
+            if (before && !stillUsed && fixed[node].pods() <= 0) {
+                freed.add(nodes.get(node).name());
+            }
+        }
+        return List.copyOf(freed);
+    }
+
+    static long mebibytesUp(long bytes) {
+        return -Math.floorDiv(-bytes, MIB);
+    }
+}
