@@ -68,6 +68,7 @@ class ExtenderRoundTripBench {
                     .endMetadata().build()).create();
             client.serviceAccounts().inNamespace("background").withName("default")
                     .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
+            String measuredUid = pendingPod(client, "measured", "500m");
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI base = URI.create("http://127.0.0.1:" + port + "/scheduler/");
             int present = 0;
@@ -85,7 +86,7 @@ class ExtenderRoundTripBench {
                 raw.append("%d nodes, %d pods: created and in the extender's cache in %.0f s%n".formatted(nodes,
                         nodes * PODS_PER_NODE, (System.nanoTime() - start) / 1e9));
 
-                String measured = request("measured", "500m", names);
+                String measured = request("measured", measuredUid, "500m", names);
                 for (int i = 0; i < WARM_UP; i++) {
                     call(http, base.resolve("filter"), measured);
                     call(http, base.resolve("prioritize"), measured);
@@ -145,7 +146,8 @@ class ExtenderRoundTripBench {
 
                 Measured at the client: one HTTP/1.1 keep-alive connection, as kube-scheduler's extender client
                 keeps one, a POST to `/scheduler/filter` and then one to `/scheduler/prioritize` with the same
-                body (a pending PyFleet Pod asking 500m and 1Gi, Balanced, and every node's name, as a
+                body (a PyFleet Pod asking 500m and 1Gi, Balanced, created and left pending so that the extender
+                finds it in its cache and assumes it as it would a real one, and every node's name, as a
                 nodeCacheCapable extender is sent them), one pair at a time, %d pairs after a warm-up of %d. The
                 server is the packaged operator (`java -jar target/quarkus-app/quarkus-run.jar`) on a local control
                 plane whose N Node objects (32 CPU, 128Gi, 110 pods) each have 30 pods bound to them (1 CPU,
@@ -216,10 +218,29 @@ class ExtenderRoundTripBench {
         }
     }
 
+    /**
+     * The Pod the measured calls are about, created for real and left pending (no scheduler has the name it asks
+     * for): kube-scheduler only asks about Pods that exist, so the extender finds this one in its cache and counts
+     * it on the node it picks, as it would in a cluster. Its uid.
+     */
+    private static String pendingPod(KubernetesClient client, String name, String cpu) {
+        return client.pods().inNamespace("background").resource(new PodBuilder().withNewMetadata().withName(name)
+                .addToLabels(Map.of("app.kubernetes.io/managed-by", "pyfleet", "pyfleet.dev/app", "bench"))
+                .addToAnnotations("pyfleet.dev/placement-strategy", "Balanced").endMetadata().withNewSpec()
+                .withSchedulerName("nobody").addNewToleration().withOperator("Exists").endToleration()
+                .addNewContainer().withName("app").withImage("python:3.12-slim").withNewResources()
+                .addToRequests(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("1Gi"))).endResources()
+                .endContainer().endSpec().build()).create().getMetadata().getUid();
+    }
+
     /** A filter/prioritize body: a pending PyFleet Pod of the app "bench" asking the given CPU, and the nodes. */
     private static String request(String name, String cpu, List<String> nodes) throws Exception {
+        return request(name, "uid-" + name, cpu, nodes);
+    }
+
+    private static String request(String name, String uid, String cpu, List<String> nodes) throws Exception {
         return JSON.writeValueAsString(Map.of(
-                "Pod", Map.of("metadata", Map.of("name", name, "namespace", "background", "uid", "uid-" + name,
+                "Pod", Map.of("metadata", Map.of("name", name, "namespace", "background", "uid", uid,
                         "labels", Map.of("app.kubernetes.io/managed-by", "pyfleet", "pyfleet.dev/app", "bench"),
                         "annotations", Map.of("pyfleet.dev/placement-strategy", "Balanced")),
                         "spec", Map.of("schedulerName", "pyfleet-scheduler",
@@ -357,7 +378,7 @@ class ExtenderRoundTripBench {
                 .toString(), String.valueOf(operator.pid()), "GC.class_histogram"), Path.of("."), Map.of());
         List<String> lines = histogram.output().lines().toList();
         String total = lines.stream().filter(l -> l.startsWith("Total")).findFirst().orElse("Total: none");
-        return String.join("\n", lines.stream().filter(l -> l.matches("\\s*\\d+:.*")).limit(12).toList()) + "\n"
+        return String.join("\n", lines.stream().filter(l -> l.matches("\\s*\\d+:\\s+\\d+.*")).limit(12).toList()) + "\n"
                 + total + "\n";
     }
 
