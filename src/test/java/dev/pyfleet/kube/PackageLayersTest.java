@@ -32,6 +32,7 @@ class PackageLayersTest {
             Map.entry("metrics", Set.of("api", "kube", "status")),
             Map.entry("extender", Set.of("api", "kube", "placement")),
             Map.entry("replay", Set.of("placement")),
+            Map.entry("rebalance", Set.of("placement")),
             Map.entry("operator", Set.of("api", "kube", "status", "metrics", "extender", "placement")),
             Map.entry("pythonapp", Set.of("api", "kube", "app", "status", "metrics", "operator")),
             Map.entry("vmpool", Set.of("api", "kube", "app", "kubevirt", "status", "metrics", "operator")),
