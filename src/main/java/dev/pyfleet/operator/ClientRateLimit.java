@@ -14,14 +14,18 @@ import io.fabric8.kubernetes.client.http.Interceptor;
  * A client-side limit on the operator's requests to the API server: a token bucket of {@code burst} tokens refilled
  * at {@code qps} per second, as kube-controller-manager and other client-go programs limit theirs.
  *
- * <p>Two kinds of request pass without a token: watches, which stay open rather than repeat, and the leader Lease,
+ * <p>Three kinds of request pass without a token: watches, which stay open rather than repeat; the leader Lease,
  * whose renewal must never queue behind the reconcilers' writes (a renewal that waits past the renew deadline ends
- * the leader's term). A request made on an event-loop thread, which must never block, takes its token and goes at
+ * the leader's term); and a read of one Pod by name, which the extender makes in a scheduling cycle when the Pod
+ * cache does not hold the Pod yet: kube-scheduler waits for that answer and gives up on the extender after its
+ * timeout (5 s), and a reconcile burst could queue it longer than that. Nothing else reads single Pods often. A request made on an event-loop thread, which must never block, takes its token and goes at
  * once; the bucket goes into debt, and the next caller that can wait pays for it, so the rate still holds.
  */
 public final class ClientRateLimit implements Interceptor {
 
     private static final String LEASES = "/apis/coordination.k8s.io/";
+    private static final java.util.regex.Pattern ONE_POD = java.util.regex.Pattern
+            .compile(".*/api/v1/namespaces/[^/]+/pods/[^/]+");
 
     private final double tokensPerNano;
     private final double burst;
@@ -51,7 +55,7 @@ public final class ClientRateLimit implements Interceptor {
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        if (exempt(request.uri())) {
+        if (exempt(request.method(), request.uri())) {
             return;
         }
         long wait = reserve();
@@ -69,10 +73,11 @@ public final class ClientRateLimit implements Interceptor {
         return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / tokensPerNano);
     }
 
-    static boolean exempt(URI uri) {
+    static boolean exempt(String method, URI uri) {
         String query = uri.getRawQuery();
         boolean watch = query != null && (query.startsWith("watch=true") || query.contains("&watch=true"));
-        return watch || uri.getPath().contains(LEASES);
+        return watch || uri.getPath().contains(LEASES)
+                || "GET".equals(method) && ONE_POD.matcher(uri.getPath()).matches();
     }
 
     private static void pauseUnlessOnEventLoop(long nanos) {

@@ -67,8 +67,8 @@ public interface OperatorSettings {
         Duration startupTimeout();
 
         /**
-         * Requests per second the operator sends the API server at most, as client-go's QPS (watches and the
-         * leader Lease are not counted). 0, the default: no limit.
+         * Requests per second the operator sends the API server at most, as client-go's QPS (watches, the leader
+         * Lease and the extender's reads of single Pods are not counted). 0, the default: no limit.
          */
         @WithDefault("0")
         double qps();

@@ -37,17 +37,17 @@ class ClientRateLimitTest {
     @Test
     void aQuietSpellRefillsTheBucketUpToTheBurstAndNoFurther() {
         for (int i = 0; i < 3; i++) {
-            send("GET", "/api/v1/namespaces/demo/pods/shop-" + i);
+            send("PATCH", "/api/v1/namespaces/demo/pods/shop-" + i);
         }
         now += 150 * MS; // one and a half tokens back
-        send("GET", "/api/v1/namespaces/demo/pods/shop-0");
-        send("GET", "/api/v1/namespaces/demo/pods/shop-1");
+        send("PATCH", "/api/v1/namespaces/demo/pods/shop-0");
+        send("PATCH", "/api/v1/namespaces/demo/pods/shop-1");
         assertThat(pauses).containsExactly(50 * MS);
 
         pauses.clear();
         now += 60_000 * MS; // a minute of quiet buys three requests, not six hundred
         for (int i = 0; i < 4; i++) {
-            send("GET", "/api/v1/namespaces/demo/pods/shop-" + i);
+            send("PATCH", "/api/v1/namespaces/demo/pods/shop-" + i);
         }
         assertThat(pauses).containsExactly(100 * MS);
     }
@@ -62,17 +62,20 @@ class ClientRateLimitTest {
     }
 
     @Test
-    void watchesAndTheLeaderLeaseNeverWait() {
+    void watchesTheLeaderLeaseAndTheExtendersReadOfOnePodNeverWait() {
         for (int i = 0; i < 3; i++) {
             send("POST", "/api/v1/namespaces/demo/pods");
         }
         send("GET", "/api/v1/namespaces/demo/pods?watch=true&resourceVersion=12");
         send("GET", "/api/v1/pods?labelSelector=app&watch=true");
         send("PUT", "/apis/coordination.k8s.io/v1/namespaces/pyfleet-system/leases/pyfleet-operator");
+        send("GET", "/api/v1/namespaces/demo/pods/web-7f9c-0");
         assertThat(pauses).isEmpty();
-        // A list is not a watch: it waits like any request.
+        // A list is not a watch, and a write to one Pod is no read: they wait like any request.
         send("GET", "/api/v1/pods?labelSelector=watch%3Dtrue");
-        assertThat(pauses).containsExactly(100 * MS);
+        send("DELETE", "/api/v1/namespaces/demo/pods/web-7f9c-0");
+        send("GET", "/api/v1/namespaces/demo/pods/web-7f9c-0/log");
+        assertThat(pauses).containsExactly(100 * MS, 200 * MS, 300 * MS);
     }
 
     @Test
