@@ -26,11 +26,13 @@ final class FleetModel {
     static final class Kind {
 
         private final PodRequest request;
+        private final java.util.Set<String> onlyOn;
         private final List<MovablePod> pods = new ArrayList<>();
         private final Map<Integer, List<MovablePod>> byNode = new HashMap<>();
 
-        Kind(PodRequest request) {
+        Kind(PodRequest request, java.util.Set<String> onlyOn) {
             this.request = request;
+            this.onlyOn = onlyOn;
         }
 
         PodRequest request() {
@@ -62,9 +64,10 @@ final class FleetModel {
 
     /** What makes two Pods interchangeable. */
     private record Shape(Resources request, String app, int maxPerNode, List<Toleration> tolerations,
-            Map<String, String> nodeSelector) {
-        static Shape of(PodRequest r) {
-            return new Shape(r.request(), r.app(), r.maxPerNode(), r.tolerations(), r.nodeSelector());
+            Map<String, String> nodeSelector, java.util.Set<String> onlyOn) {
+        static Shape of(MovablePod pod) {
+            PodRequest r = pod.request();
+            return new Shape(r.request(), r.app(), r.maxPerNode(), r.tolerations(), r.nodeSelector(), pod.onlyOn());
         }
     }
 
@@ -100,7 +103,7 @@ final class FleetModel {
                         .formatted(pod.id(), pod.node());
                 continue;
             }
-            Kind kind = kinds.computeIfAbsent(Shape.of(pod.request()), s -> new Kind(pod.request()));
+            Kind kind = kinds.computeIfAbsent(Shape.of(pod), s -> new Kind(pod.request(), pod.onlyOn()));
             kind.pods.add(pod);
             kind.byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(pod);
             fixed[node] = fixed[node].minus(pod.request().request());
@@ -133,9 +136,11 @@ final class FleetModel {
         return kind.byNode.getOrDefault(node, List.of()).size();
     }
 
-    /** Whether a Pod of the kind may move to the node: PyFleet's filter on the node as if nothing ran there. */
+    /** Whether a Pod of the kind may move to the node: one it may run on, and PyFleet's filter on it emptied. */
     boolean admits(Kind kind, int node) {
-        return RebalancePlanner.fitsEmptied(kind.request(), nodes.get(node));
+        NodeSnapshot snapshot = nodes.get(node);
+        return (kind.onlyOn.isEmpty() || kind.onlyOn.contains(snapshot.name()))
+                && RebalancePlanner.fitsEmptied(kind.request(), snapshot);
     }
 
     /**

@@ -29,6 +29,20 @@ public final class Replay {
     }
 
     public static ReplayResult run(Trace trace, Policy policy) {
+        return place(trace, policy).result();
+    }
+
+    /**
+     * The cluster a replay leaves: the nodes with what they hold, and the node each placed pod went to.
+     *
+     * @param models each node's GPU model ("" for none)
+     */
+    public record Placed(ReplayResult result, List<NodeSnapshot> nodes, Map<String, String> nodeOf,
+            Map<String, String> models) {
+    }
+
+    /** {@link #run}, keeping where each pod went, for what comes after (a rebalance). */
+    public static Placed place(Trace trace, Policy policy) {
         List<NodeSnapshot> nodes = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         Map<String, String> models = new HashMap<>();
@@ -39,6 +53,7 @@ public final class Replay {
                     n.gpus()), Resources.NONE, Optional.empty(), List.of(), Map.of(), false, Map.of()));
         }
         int placed = 0;
+        Map<String, String> nodeOf = new HashMap<>();
         List<TracePod> failed = new ArrayList<>();
         long nanos = 0;
         List<NodeSnapshot> fits = new ArrayList<>(nodes.size());
@@ -60,10 +75,17 @@ public final class Replay {
             }
             int at = index.get(chosen);
             nodes.set(at, nodes.get(at).withPod(request));
+            nodeOf.put(pod.name(), chosen);
             placed++;
         }
-        return ReplayResult.of(policy.name(), trace, nodes, models, placed, failed,
-                trace.pods().isEmpty() ? 0 : nanos / 1000.0 / trace.pods().size());
+        return new Placed(ReplayResult.of(policy.name(), trace, nodes, models, placed, failed,
+                trace.pods().isEmpty() ? 0 : nanos / 1000.0 / trace.pods().size()), List.copyOf(nodes),
+                Map.copyOf(nodeOf), Map.copyOf(models));
+    }
+
+    /** A trace pod as placement sees it. */
+    public static PodRequest requestOf(TracePod pod) {
+        return request(pod);
     }
 
     /** Trace pods belong to no app; the strategy is the policy's to set (see {@link Policy#engine}). */

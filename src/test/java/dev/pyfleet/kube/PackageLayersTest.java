@@ -31,7 +31,7 @@ class PackageLayersTest {
             Map.entry("status", Set.of("api", "kube")),
             Map.entry("metrics", Set.of("api", "kube", "status")),
             Map.entry("extender", Set.of("api", "kube", "placement")),
-            Map.entry("replay", Set.of("placement")),
+            Map.entry("replay", Set.of("placement", "rebalance")),
             Map.entry("rebalance", Set.of("placement")),
             Map.entry("operator", Set.of("api", "kube", "status", "metrics", "extender", "placement")),
             Map.entry("pythonapp", Set.of("api", "kube", "app", "status", "metrics", "operator")),

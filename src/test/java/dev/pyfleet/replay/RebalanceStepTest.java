@@ -1,0 +1,75 @@
+package dev.pyfleet.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pyfleet.placement.Strategy;
+import dev.pyfleet.rebalance.Move;
+import dev.pyfleet.rebalance.Objective;
+import dev.pyfleet.rebalance.RebalancePlan;
+import dev.pyfleet.replay.Trace.TraceNode;
+import dev.pyfleet.replay.Trace.TracePod;
+
+/** A rebalance after a replay, and the greedy drain it is compared with, on fleets small enough to check by hand. */
+class RebalanceStepTest {
+
+    static final long GI = 1L << 30;
+
+    /** Three 4-CPU nodes and three 1-CPU pods, spread one to a node. */
+    static final Trace SPREAD_OUT = new Trace(
+            List.of(new TraceNode("n1", 4000, 16 * GI, 0, ""), new TraceNode("n2", 4000, 16 * GI, 0, ""),
+                    new TraceNode("n3", 4000, 16 * GI, 0, "")),
+            List.of(new TracePod("p1", 1000, GI, 0, List.of(), 0), new TracePod("p2", 1000, GI, 0, List.of(), 1),
+                    new TracePod("p3", 1000, GI, 0, List.of(), 2)));
+
+    @Test
+    void theReplayKeepsWhereEachPodWent() {
+        Replay.Placed placed = Replay.place(SPREAD_OUT, Policy.engine(Strategy.Spread));
+        assertThat(placed.nodeOf()).hasSize(3);
+        assertThat(placed.nodeOf().values()).containsExactlyInAnyOrder("n1", "n2", "n3");
+        assertThat(placed.result().nodesUsed()).isEqualTo(3);
+    }
+
+    @Test
+    void thePlanAndTheGreedyDrainBothGatherThePodsWithinTheBudget() {
+        Replay.Placed placed = Replay.place(SPREAD_OUT, Policy.engine(Strategy.Spread));
+        RebalancePlan plan = RebalanceStep.plan(SPREAD_OUT, placed, Objective.FewestNodes, 2, Duration.ofSeconds(10));
+        assertThat(plan.objectivePlanned()).isEqualTo(1);
+        assertThat(plan.moves()).hasSize(2);
+        assertThat(RebalanceStep.greedyDrain(SPREAD_OUT, placed, 2)).isEqualTo(new RebalanceStep.Greedy(1, 2));
+        assertThat(RebalanceStep.greedyDrain(SPREAD_OUT, placed, 1)).isEqualTo(new RebalanceStep.Greedy(2, 1));
+        assertThat(RebalanceStep.greedyDrain(SPREAD_OUT, placed, 0)).isEqualTo(new RebalanceStep.Greedy(3, 0));
+    }
+
+    /** The greedy drain leaves a node whose pods cannot all move; the plan moves what it can elsewhere. */
+    @Test
+    void theGreedyDrainLeavesANodeItCannotEmptyWhole() {
+        Trace trace = new Trace(
+                List.of(new TraceNode("n1", 4000, 16 * GI, 0, ""), new TraceNode("n2", 4000, 16 * GI, 0, "")),
+                List.of(new TracePod("big-1", 2500, GI, 0, List.of(), 0),
+                        new TracePod("big-2", 2500, GI, 0, List.of(), 1)));
+        Replay.Placed placed = Replay.place(trace, Policy.engine(Strategy.Spread));
+        assertThat(RebalanceStep.greedyDrain(trace, placed, 2)).isEqualTo(new RebalanceStep.Greedy(2, 0));
+        assertThat(RebalanceStep.plan(trace, placed, Objective.FewestNodes, 2, Duration.ofSeconds(10)).moves())
+                .isEmpty();
+    }
+
+    /** A GPU pod that names a model moves only to a node of that model. */
+    @Test
+    void aPodThatNamesAGpuModelMovesOnlyToANodeOfIt() {
+        Trace trace = new Trace(
+                List.of(new TraceNode("v100", 16000, 64 * GI, 4, "V100"),
+                        new TraceNode("a100", 16000, 64 * GI, 4, "A100"),
+                        new TraceNode("t4", 16000, 64 * GI, 4, "T4")),
+                List.of(new TracePod("on-v100", 1000, GI, 1, List.of("V100"), 0),
+                        new TracePod("on-a100", 1000, GI, 1, List.of("A100", "T4"), 1)));
+        Replay.Placed placed = Replay.place(trace, Policy.engine(Strategy.Spread));
+        RebalancePlan plan = RebalanceStep.plan(trace, placed, Objective.FewestNodes, 2, Duration.ofSeconds(10));
+        assertThat(plan.objectivePlanned()).isEqualTo(2);
+        assertThat(plan.moves()).allSatisfy(m -> assertThat(m).isNotEqualTo(new Move("on-v100", "v100", "a100")));
+    }
+}
