@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 import dev.pyfleet.placement.NodeSnapshot;
+import dev.pyfleet.placement.PlacementEngine;
 import dev.pyfleet.placement.PodRequest;
 import dev.pyfleet.placement.Resources;
 import dev.pyfleet.placement.Toleration;
@@ -26,12 +27,14 @@ final class FleetModel {
     static final class Kind {
 
         private final PodRequest request;
+        private final long[] size;
         private final java.util.Set<String> onlyOn;
         private final List<MovablePod> pods = new ArrayList<>();
         private final Map<Integer, List<MovablePod>> byNode = new HashMap<>();
 
         Kind(PodRequest request, java.util.Set<String> onlyOn) {
             this.request = request;
+            this.size = new long[] {need().cpuMilli(), mebibytesUp(need().memoryBytes()), 1, need().gpus()};
             this.onlyOn = onlyOn;
         }
 
@@ -58,7 +61,7 @@ final class FleetModel {
 
         /** What one Pod takes, as the program counts it: CPU millicores, memory in MiB (rounded up), 1 pod, GPUs. */
         long[] size() {
-            return new long[] {need().cpuMilli(), mebibytesUp(need().memoryBytes()), 1, need().gpus()};
+            return size;
         }
     }
 
@@ -95,7 +98,8 @@ final class FleetModel {
         Resources[] fixed = nodes.stream().map(NodeSnapshot::requested).toArray(Resources[]::new);
         Map<Shape, Kind> kinds = new LinkedHashMap<>();
         String invalid = null;
-        List<MovablePod> sorted = problem.pods().stream().sorted(RebalancePlanner.byId()).toList();
+        List<MovablePod> sorted = problem.pods().stream().sorted(java.util.Comparator.comparing(MovablePod::id))
+                .toList();
         for (MovablePod pod : sorted) {
             Integer node = index.get(pod.node());
             if (node == null) {
@@ -140,7 +144,9 @@ final class FleetModel {
     boolean admits(Kind kind, int node) {
         NodeSnapshot snapshot = nodes.get(node);
         return (kind.onlyOn.isEmpty() || kind.onlyOn.contains(snapshot.name()))
-                && RebalancePlanner.fitsEmptied(kind.request(), snapshot);
+                && PlacementEngine.fits(kind.request(), new NodeSnapshot(snapshot.name(), snapshot.allocatable(),
+                        Resources.NONE, snapshot.usage(), snapshot.taints(), snapshot.labels(),
+                        snapshot.unschedulable(), Map.of()));
     }
 
     /**

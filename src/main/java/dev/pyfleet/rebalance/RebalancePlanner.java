@@ -1,7 +1,6 @@
 package dev.pyfleet.rebalance;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +15,6 @@ import com.google.ortools.sat.CpSolverStatus;
 import com.google.ortools.sat.IntVar;
 import com.google.ortools.sat.LinearExpr;
 import com.google.ortools.sat.LinearExprBuilder;
-
-import dev.pyfleet.placement.NodeSnapshot;
-import dev.pyfleet.placement.PlacementEngine;
-import dev.pyfleet.placement.Resources;
 
 /**
  * Plans a rebalance as an integer linear program, solved by OR-Tools' CP-SAT: how many Pods of each kind run on each
@@ -40,16 +35,16 @@ public final class RebalancePlanner {
     public static RebalancePlan plan(RebalanceProblem problem) {
         FleetModel fleet = FleetModel.of(problem);
         Optional<String> invalid = fleet.invalid();
-        if (invalid.isPresent()) {
-            return RebalancePlan.none(fleet.objectiveNow(problem.objective()), invalid.get());
-        }
         long now = fleet.objectiveNow(problem.objective());
+        if (invalid.isPresent()) {
+            return RebalancePlan.none(now, invalid.get());
+        }
         int budget = Math.min(problem.maxMoves(), problem.pods().size());
         if (budget <= 0) {
             return new RebalancePlan(RebalancePlan.Outcome.Optimal, now, now, now, List.of(), List.of(),
                     "a move budget of 0: nothing moves");
         }
-        return new Program(fleet, problem.objective(), budget).solve(problem.timeLimit().toMillis() / 1000.0);
+        return new Program(fleet, problem.objective(), budget).solve(now, problem.timeLimit().toMillis() / 1000.0);
     }
 
     /** The CP-SAT program over a {@link FleetModel}. */
@@ -72,7 +67,7 @@ public final class RebalancePlanner {
             this.weight = budget + 1L;
         }
 
-        RebalancePlan solve(double seconds) {
+        RebalancePlan solve(long now, double seconds) {
             NativeSolver.load();
             placeEveryPod();
             respectCapacity();
@@ -85,7 +80,6 @@ public final class RebalancePlanner {
             solver.getParameters().setMaxTimeInSeconds(Math.max(0.1, seconds))
                     .setNumWorkers(Math.max(1, Runtime.getRuntime().availableProcessors())).setRandomSeed(1);
             CpSolverStatus status = solver.solve(model);
-            long now = fleet.objectiveNow(objective);
             if (status != CpSolverStatus.OPTIMAL && status != CpSolverStatus.FEASIBLE) {
                 return RebalancePlan.none(now, status == CpSolverStatus.INFEASIBLE
                         ? "no placement of the Pods in scope satisfies every node's constraints"
@@ -258,14 +252,5 @@ public final class RebalancePlanner {
                 loaded = true;
             }
         }
-    }
-
-    static Comparator<MovablePod> byId() {
-        return Comparator.comparing(MovablePod::id);
-    }
-
-    static boolean fitsEmptied(dev.pyfleet.placement.PodRequest request, NodeSnapshot node) {
-        return PlacementEngine.fits(request, new NodeSnapshot(node.name(), node.allocatable(), Resources.NONE,
-                node.usage(), node.taints(), node.labels(), node.unschedulable(), Map.of()));
     }
 }
