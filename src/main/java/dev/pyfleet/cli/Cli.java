@@ -37,6 +37,19 @@ public final class Cli {
         return args.get(at);
     }
 
+    static int intValue(List<String> args, int at, String flag, int least, int most) {
+        String value = value(args, at, flag);
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= least && parsed <= most) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // told below
+        }
+        throw new UsageException(flag + " must be a whole number from " + least + " to " + most + ", not " + value);
+    }
+
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
             super(message);

@@ -66,7 +66,7 @@ final class FleetModel {
     }
 
     /** What makes two Pods interchangeable. */
-    private record Shape(Resources request, String app, int maxPerNode, List<Toleration> tolerations,
+    record Shape(Resources request, String app, int maxPerNode, List<Toleration> tolerations,
             Map<String, String> nodeSelector, java.util.Set<String> onlyOn) {
         static Shape of(MovablePod pod) {
             PodRequest r = pod.request();
@@ -79,14 +79,18 @@ final class FleetModel {
     private final Resources[] fixed;
     private final String invalid;
     private final int podCount;
+    private final Map<String, Integer> index;
+    private final Map<String, Kind> kindOf;
 
     private FleetModel(List<NodeSnapshot> nodes, List<Kind> kinds, Resources[] fixed, String invalid,
-            int podCount) {
+            int podCount, Map<String, Integer> index, Map<String, Kind> kindOf) {
         this.nodes = nodes;
         this.kinds = kinds;
         this.fixed = fixed;
         this.invalid = invalid;
         this.podCount = podCount;
+        this.index = index;
+        this.kindOf = kindOf;
     }
 
     static FleetModel of(RebalanceProblem problem) {
@@ -97,6 +101,7 @@ final class FleetModel {
         }
         Resources[] fixed = nodes.stream().map(NodeSnapshot::requested).toArray(Resources[]::new);
         Map<Shape, Kind> kinds = new LinkedHashMap<>();
+        Map<String, Kind> kindOf = new HashMap<>();
         String invalid = null;
         List<MovablePod> sorted = problem.pods().stream().sorted(java.util.Comparator.comparing(MovablePod::id))
                 .toList();
@@ -109,10 +114,44 @@ final class FleetModel {
             }
             Kind kind = kinds.computeIfAbsent(Shape.of(pod), s -> new Kind(pod.request(), pod.onlyOn()));
             kind.pods.add(pod);
+            kindOf.put(pod.id(), kind);
             kind.byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(pod);
             fixed[node] = fixed[node].minus(pod.request().request());
         }
-        return new FleetModel(nodes, List.copyOf(kinds.values()), fixed, invalid, problem.pods().size());
+        return new FleetModel(nodes, List.copyOf(kinds.values()), fixed, invalid, problem.pods().size(), index,
+                kindOf);
+    }
+
+    /** How many Pods of each kind run on each node once the moves are made (moves of Pods not in the model ignored). */
+    Map<Kind, Map<Integer, Long>> after(List<Move> moves) {
+        Map<Kind, Map<Integer, Long>> after = new LinkedHashMap<>();
+        for (Kind kind : kinds) {
+            Map<Integer, Long> counts = new HashMap<>();
+            kind.byNode.forEach((node, pods) -> counts.put(node, (long) pods.size()));
+            after.put(kind, counts);
+        }
+        for (Move move : moves) {
+            Kind kind = kindOf.get(move.pod());
+            Integer to = index.get(move.to());
+            if (kind != null && to != null) {
+                after.get(kind).merge(index.get(move.from()), -1L, Long::sum);
+                after.get(kind).merge(to, 1L, Long::sum);
+            }
+        }
+        return after;
+    }
+
+    /** How many (kind, node) pairs the whole program would count Pods over: where a kind runs or may move to. */
+    long pairs() {
+        long pairs = 0;
+        for (Kind kind : kinds) {
+            for (int node = 0; node < nodes.size(); node++) {
+                if (now(kind, node) > 0 || admits(kind, node)) {
+                    pairs++;
+                }
+            }
+        }
+        return pairs;
     }
 
     Optional<String> invalid() {
@@ -197,6 +236,101 @@ final class FleetModel {
             }
         }
         return busiest;
+    }
+
+    /**
+     * A value no plan within {@code budget} moves can beat, from two counts that need no solver. Nodes: to free a
+     * node every Pod on it must move and nothing out of scope may run there, so the budget frees at most the nodes
+     * with the fewest Pods whose counts add up to it; and whatever moves, the nodes in use must together offer what
+     * every Pod requests, per resource (the largest nodes first give the fewest that can). GPU nodes: the same over
+     * GPU Pods and GPUs. Even load: the busiest node is at least as busy as the fleet's average, and as what the
+     * Pods out of scope hold on each node.
+     */
+    long bound(Objective objective, int budget) {
+        return switch (objective) {
+            case FewestNodes -> Math.max(objectiveNow(objective) - freeable(budget, false),
+                    nodesToHold(new int[] {0, 1, 2, 3}, false));
+            case FreeGpuNodes -> Math.max(objectiveNow(objective) - freeable(budget, true),
+                    nodesToHold(new int[] {3}, true));
+            case EvenLoad -> evenLoadBound();
+        };
+    }
+
+    /** The most nodes in use (GPU nodes running a GPU Pod, with {@code gpus}) that {@code budget} moves can free. */
+    private long freeable(int budget, boolean gpus) {
+        List<Long> costs = new ArrayList<>();
+        for (int node = 0; node < nodes.size(); node++) {
+            if (!inUse(node, gpus) || (gpus ? fixed[node].gpus() > 0 : fixed[node].pods() > 0)) {
+                continue;
+            }
+            int n = node;
+            costs.add(kinds.stream().filter(k -> !gpus || k.need().gpus() > 0).mapToLong(k -> now(k, n)).sum());
+        }
+        costs.sort(null);
+        long spent = 0;
+        long freed = 0;
+        for (long cost : costs) {
+            if (spent + cost > budget) {
+                break;
+            }
+            spent += cost;
+            freed++;
+        }
+        return freed;
+    }
+
+    /**
+     * The fewest nodes that together offer every resource requested on the fleet (only GPU nodes, with
+     * {@code gpus}): per resource, the nodes with the most of it first; a node over its allocatable offers what it
+     * holds.
+     */
+    private long nodesToHold(int[] resources, boolean gpus) {
+        long fewest = 0;
+        for (int resource : resources) {
+            long demand = 0;
+            List<Long> offers = new ArrayList<>();
+            for (int node = 0; node < nodes.size(); node++) {
+                if (gpus && nodes.get(node).allocatable().gpus() <= 0) {
+                    continue;
+                }
+                long requested = amount(nodes.get(node).requested(), resource);
+                demand += requested;
+                offers.add(Math.max(amount(nodes.get(node).allocatable(), resource), requested));
+            }
+            offers.sort(java.util.Comparator.reverseOrder());
+            long count = 0;
+            for (long offered = 0; offered < demand && count < offers.size(); count++) {
+                offered += offers.get((int) count);
+            }
+            fewest = Math.max(fewest, count);
+        }
+        return fewest;
+    }
+
+    private static long amount(Resources resources, int resource) {
+        return switch (resource) {
+            case 0 -> resources.cpuMilli();
+            case 1 -> resources.memoryBytes();
+            case 2 -> resources.pods();
+            default -> resources.gpus();
+        };
+    }
+
+    private long evenLoadBound() {
+        long requested = 0;
+        long allocatable = 0;
+        long busiestFixed = 0;
+        for (int node = 0; node < nodes.size(); node++) {
+            long cpu = nodes.get(node).allocatable().cpuMilli();
+            if (cpu <= 0) {
+                continue;
+            }
+            requested += nodes.get(node).requested().cpuMilli();
+            allocatable += cpu;
+            busiestFixed = Math.max(busiestFixed, -Math.floorDiv(-1000 * fixed[node].cpuMilli(), cpu));
+        }
+        long average = allocatable == 0 ? 0 : -Math.floorDiv(-1000 * requested, allocatable);
+        return Math.max(average, busiestFixed);
     }
 
     long objectiveNow(Objective objective) {

@@ -44,7 +44,48 @@ public final class RebalancePlanner {
             return new RebalancePlan(RebalancePlan.Outcome.Optimal, now, now, now, List.of(), List.of(),
                     "a move budget of 0: nothing moves");
         }
-        return new Program(fleet, problem.objective(), budget).solve(now, problem.timeLimit().toMillis() / 1000.0);
+        double seconds = problem.timeLimit().toMillis() / 1000.0;
+        if (problem.objective() == Objective.FewestNodes && fleet.pairs() > WHOLE_PROGRAM_PAIRS) {
+            return inWindow(problem, fleet, budget, now, seconds);
+        }
+        return new Program(fleet, problem.objective(), budget, List.of()).solve(now, seconds,
+                fleet.bound(problem.objective(), budget));
+    }
+
+    /**
+     * Above this many (kind, node) pairs the whole program is too large to solve well on two cores in a minute (the
+     * openb trace's 1,523 nodes and 103 sizes of Pod make about 150,000), and a fewest-nodes plan is solved over a
+     * {@link Window} instead.
+     */
+    static final long WHOLE_PROGRAM_PAIRS = 20_000;
+
+    /**
+     * A fewest-nodes plan for a large fleet: the greedy drain first, then the program over the window around the
+     * nodes it empties, started from the greedy plan, so the answer is never worse than the greedy one. The bound is
+     * the fleet's own ({@link FleetModel#bound}), as what the solver proves holds only inside the window.
+     */
+    private static RebalancePlan inWindow(RebalanceProblem problem, FleetModel fleet, int budget, long now,
+            double seconds) {
+        long started = System.nanoTime();
+        RebalancePlan greedy = GreedyDrain.plan(problem);
+        RebalanceProblem part = Window.around(problem, greedy.moves(), budget);
+        FleetModel window = FleetModel.of(part);
+        double left = seconds - (System.nanoTime() - started) / 1e9;
+        RebalancePlan inside = new Program(window, Objective.FewestNodes, budget, greedy.moves())
+                .solve(window.objectiveNow(Objective.FewestNodes), left, 0);
+        long bound = fleet.bound(Objective.FewestNodes, budget);
+        if (inside.outcome() == RebalancePlan.Outcome.NoPlan
+                || inside.nodesFreed().size() <= greedy.nodesFreed().size()) {
+            return new RebalancePlan(greedy.objectivePlanned() == bound ? RebalancePlan.Outcome.Optimal
+                    : RebalancePlan.Outcome.Feasible, now, greedy.objectivePlanned(), bound, greedy.moves(),
+                    greedy.nodesFreed(), "%d moves of at most %d, the greedy drain's: the solver found no better plan"
+                            .formatted(greedy.moves().size(), budget));
+        }
+        long planned = now - inside.nodesFreed().size();
+        return new RebalancePlan(planned == bound ? RebalancePlan.Outcome.Optimal : RebalancePlan.Outcome.Feasible,
+                now, planned, Math.min(planned, bound), inside.moves(), inside.nodesFreed(),
+                "%d moves of at most %d, solved over %d nodes and %d Pods (%s there)".formatted(inside.moves().size(),
+                        budget, part.nodes().size(), part.pods().size(), inside.outcome()));
     }
 
     /** The CP-SAT program over a {@link FleetModel}. */
@@ -57,17 +98,21 @@ public final class RebalancePlanner {
         private final long weight;
         private final CpModel model = new CpModel();
         private final Map<FleetModel.Kind, Map<Integer, IntVar>> counts = new LinkedHashMap<>();
+        /** Where the solver starts: Pods of each kind per node once the starting moves are made. */
+        private final Map<FleetModel.Kind, Map<Integer, Long>> start;
         private IntVar[] goalTerms = new IntVar[0];
         private long goalConstant;
 
-        Program(FleetModel fleet, Objective objective, int budget) {
+        Program(FleetModel fleet, Objective objective, int budget, List<Move> start) {
             this.fleet = fleet;
+            this.start = fleet.after(start);
             this.objective = objective;
             this.budget = budget;
             this.weight = budget + 1L;
         }
 
-        RebalancePlan solve(long now, double seconds) {
+        /** The plan, with a bound no lower than {@code known} (a bound found without the solver). */
+        RebalancePlan solve(long now, double seconds, long known) {
             NativeSolver.load();
             placeEveryPod();
             respectCapacity();
@@ -91,7 +136,7 @@ public final class RebalancePlanner {
             }
             long proven = Math.floorDiv((long) Math.ceil(solver.bestObjectiveBound() - 1e-6) + fleet.podCount(),
                     weight);
-            long bound = status == CpSolverStatus.OPTIMAL ? planned : Math.min(planned, proven);
+            long bound = status == CpSolverStatus.OPTIMAL ? planned : Math.min(planned, Math.max(proven, known));
             Map<FleetModel.Kind, Map<Integer, Long>> after = new LinkedHashMap<>();
             counts.forEach((kind, byNode) -> {
                 Map<Integer, Long> values = new HashMap<>();
@@ -104,6 +149,15 @@ public final class RebalancePlanner {
                     "%d moves of at most %d".formatted(moves.size(), budget));
         }
 
+        private long startOf(FleetModel.Kind kind, int node) {
+            return start.get(kind).getOrDefault(node, 0L);
+        }
+
+        private boolean usedAtStart(int node, boolean gpus) {
+            return (gpus ? fleet.fixed(node).gpus() > 0 : fleet.fixed(node).pods() > 0) || fleet.kinds().stream()
+                    .anyMatch(k -> startOf(k, node) > 0 && (!gpus || k.need().gpus() > 0));
+        }
+
         /** Every Pod of a kind on some node that may hold it. */
         private void placeEveryPod() {
             for (FleetModel.Kind kind : fleet.kinds()) {
@@ -113,7 +167,7 @@ public final class RebalancePlanner {
                     long most = fleet.admits(kind, node) ? kind.pods().size() : now;
                     if (most > 0) {
                         IntVar count = model.newIntVar(0, most, "n");
-                        model.addHint(count, now);
+                        model.addHint(count, startOf(kind, node));
                         byNode.put(node, count);
                     }
                 }
@@ -170,7 +224,7 @@ public final class RebalancePlanner {
                 if (now > 0) {
                     IntVar stay = model.newIntVar(0, now, "stay");
                     model.addLessOrEqual(stay, count);
-                    model.addHint(stay, now);
+                    model.addHint(stay, Math.min(now, startOf(kind, node)));
                     stays.add(stay);
                 }
             }));
@@ -207,7 +261,7 @@ public final class RebalancePlanner {
                         }
                         BoolVar used = model.newBoolVar("used");
                         model.addLessOrEqual(LinearExpr.newBuilder().add(here.build()).addTerm(used, -most), 0);
-                        model.addHint(used, fleet.inUse(node, gpus) ? 1 : 0);
+                        model.addHint(used, usedAtStart(node, gpus) ? 1 : 0);
                         terms.add(used);
                     }
                 }

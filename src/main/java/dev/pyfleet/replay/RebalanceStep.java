@@ -2,16 +2,13 @@ package dev.pyfleet.replay;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pyfleet.placement.NodeSnapshot;
-import dev.pyfleet.placement.PlacementEngine;
 import dev.pyfleet.placement.PodRequest;
+import dev.pyfleet.rebalance.GreedyDrain;
 import dev.pyfleet.rebalance.MovablePod;
 import dev.pyfleet.rebalance.Objective;
 import dev.pyfleet.rebalance.RebalancePlan;
@@ -34,64 +31,10 @@ public final class RebalanceStep {
                 maxMoves, timeLimit));
     }
 
-    /** Nodes in use after a greedy drain, and the moves it made. */
-    public record Greedy(long nodesUsed, int moves) {
-    }
-
-    /**
-     * Empties the least-requested nodes first (by CPU share), moving each of their pods to the fullest node that
-     * takes it and is not being emptied, while the move budget lasts; a node whose pods cannot all move stays as it
-     * is. This is the idea of the descheduler's HighNodeUtilization with a bin-packing scheduler behind it.
-     */
-    public static Greedy greedyDrain(Trace trace, Replay.Placed placed, int maxMoves) {
-        List<MovablePod> pods = movable(trace, placed);
-        Map<String, NodeSnapshot> nodes = new HashMap<>();
-        placed.nodes().forEach(n -> nodes.put(n.name(), n));
-        Map<String, List<MovablePod>> onNode = new HashMap<>();
-        pods.forEach(p -> onNode.computeIfAbsent(p.node(), n -> new ArrayList<>()).add(p));
-        Set<String> emptied = new HashSet<>();
-        int moves = 0;
-        List<String> candidates = placed.nodes().stream().filter(n -> n.requested().pods() > 0)
-                .sorted(Comparator.comparingDouble(RebalanceStep::cpuShare).thenComparing(NodeSnapshot::name))
-                .map(NodeSnapshot::name).toList();
-        for (String candidate : candidates) {
-            List<MovablePod> leaving = onNode.getOrDefault(candidate, List.of());
-            if (leaving.isEmpty() || moves + leaving.size() > maxMoves) {
-                continue;
-            }
-            Map<String, NodeSnapshot> trial = new HashMap<>();
-            boolean all = true;
-            for (MovablePod pod : leaving) {
-                NodeSnapshot target = nodes.values().stream()
-                        .filter(n -> !n.name().equals(candidate) && !emptied.contains(n.name()))
-                        .map(n -> trial.getOrDefault(n.name(), n))
-                        .filter(n -> n.requested().pods() > 0 && takes(pod, n))
-                        .max(Comparator.comparingDouble(RebalanceStep::cpuShare).thenComparing(NodeSnapshot::name))
-                        .orElse(null);
-                if (target == null) {
-                    all = false;
-                    break;
-                }
-                trial.put(target.name(), target.withPod(pod.request()));
-            }
-            if (all) {
-                nodes.putAll(trial);
-                emptied.add(candidate);
-                moves += leaving.size();
-            }
-        }
-        long used = placed.nodes().stream().filter(n -> n.requested().pods() > 0 && !emptied.contains(n.name()))
-                .count();
-        return new Greedy(used, moves);
-    }
-
-    private static boolean takes(MovablePod pod, NodeSnapshot node) {
-        return (pod.onlyOn().isEmpty() || pod.onlyOn().contains(node.name()))
-                && PlacementEngine.fits(pod.request(), node);
-    }
-
-    private static double cpuShare(NodeSnapshot node) {
-        return (double) node.requested().cpuMilli() / Math.max(1, node.allocatable().cpuMilli());
+    /** The greedy drain a descheduler's HighNodeUtilization would make of the same cluster: {@link GreedyDrain}. */
+    public static RebalancePlan greedyDrain(Trace trace, Replay.Placed placed, int maxMoves) {
+        return GreedyDrain.plan(new RebalanceProblem(placed.nodes(), movable(trace, placed), Objective.FewestNodes,
+                maxMoves, Duration.ZERO));
     }
 
     /** Every placed pod of the trace, with the nodes of the GPU models it names (one shared set per list). */

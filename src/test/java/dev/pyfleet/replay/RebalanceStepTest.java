@@ -39,9 +39,27 @@ class RebalanceStepTest {
         RebalancePlan plan = RebalanceStep.plan(SPREAD_OUT, placed, Objective.FewestNodes, 2, Duration.ofSeconds(10));
         assertThat(plan.objectivePlanned()).isEqualTo(1);
         assertThat(plan.moves()).hasSize(2);
-        assertThat(RebalanceStep.greedyDrain(SPREAD_OUT, placed, 2)).isEqualTo(new RebalanceStep.Greedy(1, 2));
-        assertThat(RebalanceStep.greedyDrain(SPREAD_OUT, placed, 1)).isEqualTo(new RebalanceStep.Greedy(2, 1));
-        assertThat(RebalanceStep.greedyDrain(SPREAD_OUT, placed, 0)).isEqualTo(new RebalanceStep.Greedy(3, 0));
+        assertThat(greedy(SPREAD_OUT, placed, 2)).containsExactly(1L, 2);
+        assertThat(greedy(SPREAD_OUT, placed, 1)).containsExactly(2L, 1);
+        assertThat(greedy(SPREAD_OUT, placed, 0)).containsExactly(3L, 0);
+    }
+
+    @Test
+    void theReplayToolsRowPutsThePlanBesideTheGreedyDrain() {
+        Replay.Placed placed = Replay.place(SPREAD_OUT, Policy.engine(Strategy.Spread));
+        RebalanceRow row = RebalanceRow.of(SPREAD_OUT, placed, "PyFleet Spread", 34, Duration.ofSeconds(10));
+        assertThat(row.movesAllowed()).as("34% of 3 pods").isEqualTo(1);
+        assertThat(row.nodesAfterReplay()).isEqualTo(3);
+        assertThat(row.nodesAfterPlan()).isEqualTo(2);
+        assertThat(row.nodesAfterGreedy()).isEqualTo(2);
+        assertThat(row.bound()).as("one move frees one node at most").isEqualTo(2);
+        assertThat(RebalanceRow.table(List.of(row))).contains("PyFleet Spread").contains("2 (0.0%)");
+    }
+
+    /** Nodes in use after the greedy drain, and its moves. */
+    static List<Object> greedy(Trace trace, Replay.Placed placed, int budget) {
+        RebalancePlan plan = RebalanceStep.greedyDrain(trace, placed, budget);
+        return List.of(plan.objectivePlanned(), plan.moves().size());
     }
 
     /** The greedy drain leaves a node whose pods cannot all move; the plan moves what it can elsewhere. */
@@ -52,7 +70,7 @@ class RebalanceStepTest {
                 List.of(new TracePod("big-1", 2500, GI, 0, List.of(), 0),
                         new TracePod("big-2", 2500, GI, 0, List.of(), 1)));
         Replay.Placed placed = Replay.place(trace, Policy.engine(Strategy.Spread));
-        assertThat(RebalanceStep.greedyDrain(trace, placed, 2)).isEqualTo(new RebalanceStep.Greedy(2, 0));
+        assertThat(greedy(trace, placed, 2)).containsExactly(2L, 0);
         assertThat(RebalanceStep.plan(trace, placed, Objective.FewestNodes, 2, Duration.ofSeconds(10)).moves())
                 .isEmpty();
     }
