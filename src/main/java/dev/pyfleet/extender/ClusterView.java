@@ -44,15 +44,17 @@ public class ClusterView implements NodeSource {
     private final KubernetesClient client;
     private final ClusterPods clusterPods;
     private final AssumedPods assumed;
+    private final PlannedMoves planned;
     private final NodeTotals bound = new NodeTotals();
     private final Map<String, NodeSnapshots.Shape> shapes = new ConcurrentHashMap<>();
     private volatile Map<String, Resources> usage = Map.of();
     private SharedIndexInformer<Node> nodes;
     private ScheduledExecutorService usagePoller;
 
-    ClusterView(KubernetesClient client, ClusterPods clusterPods) {
+    ClusterView(KubernetesClient client, ClusterPods clusterPods, PlannedMoves planned) {
         this.client = client;
         this.clusterPods = clusterPods;
+        this.planned = planned;
         this.assumed = new AssumedPods(clusterPods::get, this::read, Clock.systemUTC());
     }
 
@@ -100,11 +102,13 @@ public class ClusterView implements NodeSource {
                 assumed.deleted(pod);
             }
         });
+        planned.start();
         usagePoller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-usage"));
         usagePoller.scheduleWithFixedDelay(this::pollUsage, 0, USAGE_EVERY.toSeconds(), TimeUnit.SECONDS);
     }
 
     public synchronized void stop() {
+        planned.stop();
         if (usagePoller != null) {
             usagePoller.shutdownNow();
         }
@@ -126,6 +130,16 @@ public class ClusterView implements NodeSource {
             }
         }
         return snapshots;
+    }
+
+    /** Every node this view knows, as {@link #snapshot} gives them. */
+    public List<NodeSnapshot> snapshotAll() {
+        return snapshot(List.copyOf(shapes.keySet()));
+    }
+
+    @Override
+    public Optional<String> plannedNode(String app) {
+        return planned.nodeFor(app);
     }
 
     /** Counts the pod on the node as {@link AssumedPods} allows, if the node is one this view knows. */

@@ -73,10 +73,13 @@ public final class Extender {
             return names.stream().map(n -> new ExtenderProtocol.HostPriority(n, 0)).toList();
         }
         PodRequest request = PodRequests.of(pod);
-        List<RankedNode> ranking = PlacementEngine.rank(request, view.snapshot(names));
-        if (ranking.isEmpty()) {
+        List<RankedNode> engine = PlacementEngine.rank(request, view.snapshot(names));
+        if (engine.isEmpty()) {
             return List.of();
         }
+        // The replacement of a Pod a rebalance evicted goes where the plan put it, if that node takes it.
+        List<RankedNode> ranking = view.plannedNode(request.app()).map(node -> PlannedMoves.first(engine, node))
+                .orElse(engine);
         view.assume(pod.getMetadata().getUid(), request, ranking.get(0).node());
         metrics.decision(request.strategy().name(), "placed");
         return WireScores.of(ranking);

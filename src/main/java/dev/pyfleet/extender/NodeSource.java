@@ -12,4 +12,9 @@ public interface NodeSource {
     List<NodeSnapshot> snapshot(Collection<String> names);
 
     void assume(String podUid, PodRequest pod, String node);
+
+    /** The node a rebalance under way plans for the app's next Pod, if any ({@link PlannedMoves}). */
+    default java.util.Optional<String> plannedNode(String app) {
+        return java.util.Optional.empty();
+    }
 }

@@ -43,6 +43,12 @@ public class ClusterPods {
         return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
     }
 
+    /** Every Pod the cache holds that {@code keep} accepts (projections, see {@link CachedPods}); none before it exists. */
+    public List<Pod> list(java.util.function.Predicate<Pod> keep) {
+        InformerEventSource<Pod, ?> source = cache;
+        return source == null ? List.of() : source.list(keep).toList();
+    }
+
     /**
      * The event source that is the cache, for the controller that owns it: every namespace, every Pod, stored as
      * {@link CachedPods} keeps it. The configuration decides which Pods wake which primaries.
