@@ -28,6 +28,7 @@ import dev.pyfleet.rebalance.RebalancePlan;
 import dev.pyfleet.rebalance.RebalancePlanner;
 import dev.pyfleet.rebalance.RebalanceProblem;
 import dev.pyfleet.status.Event;
+import dev.pyfleet.status.Conditions;
 import dev.pyfleet.status.EventRecorder;
 import dev.pyfleet.status.ReconcileFailures;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -81,10 +82,29 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
         }
     }
 
+    /**
+     * A failure is told once and marks the Rebalance Degraded, on a fresh read at its version: the SDK's own status
+     * patch would write this copy's moves over newer states written during the failed reconcile.
+     */
     @Override
     public ErrorStatusUpdateControl<Rebalance> updateErrorStatus(Rebalance rebalance, Context<Rebalance> context,
             Exception e) {
-        return failures.degrade(rebalance, e, RebalanceStatus.EMPTY, clock.instant());
+        failures.failed(rebalance, e).ifPresent(reason -> {
+            try {
+                Rebalance fresh = context.getClient().resources(Rebalance.class)
+                        .withName(rebalance.getMetadata().getName()).get();
+                if (fresh != null) {
+                    RebalanceStatus status = Objects.requireNonNullElse(fresh.getStatus(), RebalanceStatus.EMPTY);
+                    fresh.setStatus(status.withConditions(Conditions.replace(status.conditions(),
+                            Conditions.of(Conditions.DEGRADED, true, ReconcileFailures.REASON, reason),
+                            fresh.getMetadata().getGeneration(), clock.instant())));
+                    context.getClient().resource(fresh).updateStatus();
+                }
+            } catch (KubernetesClientException unwritten) {
+                // The retry that follows tries again; the failure itself is already told.
+            }
+        });
+        return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
     private UpdateControl<Rebalance> reconcileOnce(Rebalance rebalance, Context<Rebalance> context) {

@@ -84,7 +84,7 @@ public class EventRecorder {
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         try {
             Integer count = counts.get(name);
-            if (count == null || !increment(meta.getNamespace(), name, count + 1, now)) {
+            if (count == null || !increment(namespaceOf(about), name, count + 1, now)) {
                 create(about, name, type, reason, message, now);
             }
         } catch (KubernetesClientException e) {
@@ -97,7 +97,7 @@ public class EventRecorder {
     private void create(HasMetadata about, String name, String type, String reason, String message, String now) {
         var meta = about.getMetadata();
         var event = new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(meta.getNamespace()).endMetadata()
+                .withNewMetadata().withName(name).withNamespace(namespaceOf(about)).endMetadata()
                 .withNewInvolvedObject()
                 .withApiVersion(about.getApiVersion()).withKind(about.getKind()).withName(meta.getName())
                 .withNamespace(meta.getNamespace()).withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion())
@@ -108,18 +108,24 @@ public class EventRecorder {
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .build();
         try {
-            client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
+            client.v1().events().inNamespace(namespaceOf(about)).resource(event).create();
             counts.put(name, 1);
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
             }
             // Told before by a process that did not remember it: count on from what the API server has.
-            var existing = client.v1().events().inNamespace(meta.getNamespace()).withName(name).get();
+            var existing = client.v1().events().inNamespace(namespaceOf(about)).withName(name).get();
             int count = existing == null || existing.getCount() == null ? 1 : existing.getCount();
             // Gone again in between (it expired): this one Event is lost, as Events may be.
-            increment(meta.getNamespace(), name, count + 1, now);
+            increment(namespaceOf(about), name, count + 1, now);
         }
+    }
+
+    /** Where the Event goes: the object's namespace, or "default" for a cluster-scoped one, as kubectl looks there. */
+    static String namespaceOf(HasMetadata about) {
+        String namespace = about.getMetadata().getNamespace();
+        return namespace == null || namespace.isEmpty() ? "default" : namespace;
     }
 
     /** Sets the Event's count and last time; false where it is gone (Events expire), so it is made anew. */

@@ -112,6 +112,11 @@ class RebalanceIT {
                         .isGreaterThanOrEqualTo(MIN_AVAILABLE));
         assertThat(census.podsPerApp()).as("Pods each app has had: its replicas and one per move")
                 .isEqualTo(movesPerApp(applied.getStatus().plan(), REPLICAS));
+        // A cluster-scoped object's Events are in "default", where kubectl describe looks for them.
+        Awaitility.await("Planned and Applied Events").atMost(Duration.ofSeconds(30)).until(() -> client.v1()
+                .events().inNamespace("default").list().getItems().stream()
+                .filter(e -> pool.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList()
+                .containsAll(List.of("Planned", "Applied")));
     }
 
     @Test
