@@ -20,6 +20,17 @@ public interface OperatorSettings {
 
     Metrics metrics();
 
+    Rebalance rebalance();
+
+    interface Rebalance {
+        /**
+         * What the rebalance solver may hold, in MiB, beyond the JVM's heap: it stops there with the best plan
+         * found. Keep it inside the operator's memory limit less its heap.
+         */
+        @WithDefault("256")
+        int solverMemoryMib();
+    }
+
     interface Metrics {
         /** The SDK's reconcile meters per PythonApp and VMPool too, not only per controller: costly at scale. */
         @WithDefault("false")

@@ -48,8 +48,8 @@ public final class RebalancePlanner {
         if (problem.objective() == Objective.FewestNodes && fleet.pairs() > WHOLE_PROGRAM_PAIRS) {
             return inWindow(problem, fleet, budget, now, seconds);
         }
-        return new Program(fleet, problem.objective(), budget, List.of()).solve(now, seconds,
-                fleet.bound(problem.objective(), budget));
+        return new Program(fleet, problem.objective(), budget, List.of(), problem.solverMemoryMib()).solve(now,
+                seconds, fleet.bound(problem.objective(), budget));
     }
 
     /**
@@ -71,8 +71,8 @@ public final class RebalancePlanner {
         RebalanceProblem part = Window.around(problem, greedy.moves(), budget);
         FleetModel window = FleetModel.of(part);
         double left = seconds - (System.nanoTime() - started) / 1e9;
-        RebalancePlan inside = new Program(window, Objective.FewestNodes, budget, greedy.moves())
-                .solve(window.objectiveNow(Objective.FewestNodes), left, 0);
+        RebalancePlan inside = new Program(window, Objective.FewestNodes, budget, greedy.moves(),
+                problem.solverMemoryMib()).solve(window.objectiveNow(Objective.FewestNodes), left, 0);
         long bound = fleet.bound(Objective.FewestNodes, budget);
         if (inside.outcome() == RebalancePlan.Outcome.NoPlan
                 || inside.nodesFreed().size() <= greedy.nodesFreed().size()) {
@@ -98,13 +98,15 @@ public final class RebalancePlanner {
         private final long weight;
         private final CpModel model = new CpModel();
         private final Map<FleetModel.Kind, Map<Integer, IntVar>> counts = new LinkedHashMap<>();
+        private final int memoryMib;
         /** Where the solver starts: Pods of each kind per node once the starting moves are made. */
         private final Map<FleetModel.Kind, Map<Integer, Long>> start;
         private IntVar[] goalTerms = new IntVar[0];
         private long goalConstant;
 
-        Program(FleetModel fleet, Objective objective, int budget, List<Move> start) {
+        Program(FleetModel fleet, Objective objective, int budget, List<Move> start, int memoryMib) {
             this.fleet = fleet;
+            this.memoryMib = memoryMib;
             this.start = fleet.after(start);
             this.objective = objective;
             this.budget = budget;
@@ -124,6 +126,9 @@ public final class RebalancePlanner {
             CpSolver solver = new CpSolver();
             solver.getParameters().setMaxTimeInSeconds(Math.max(0.1, seconds))
                     .setNumWorkers(Math.max(1, Runtime.getRuntime().availableProcessors())).setRandomSeed(1);
+            if (memoryMib > 0) {
+                solver.getParameters().setMaxMemoryInMb(memoryMib);
+            }
             CpSolverStatus status = solver.solve(model);
             if (status != CpSolverStatus.OPTIMAL && status != CpSolverStatus.FEASIBLE) {
                 return RebalancePlan.none(now, status == CpSolverStatus.INFEASIBLE

@@ -61,7 +61,7 @@ final class Window {
             members.forEach(p -> pods.add(new MovablePod(p.id(), p.request(), p.node(), onlyOn)));
         });
         return new RebalanceProblem(inWindow.stream().map(nodes::get).toList(), pods, problem.objective(), budget,
-                problem.timeLimit());
+                problem.timeLimit(), problem.solverMemoryMib());
     }
 
     private static Set<String> sources(RebalanceProblem problem, List<Move> start, int budget,

@@ -36,6 +36,27 @@ final class PlanStatus {
         }
     }
 
+    static final String PLANNING = "Planning";
+    static final String INTERRUPTED = "Interrupted";
+    static final String NO_PLAN = "NoPlan";
+
+    /** Written before the solver starts: found again at the next start, it tells that planning never finished. */
+    static RebalanceStatus.Plan planning(String digest, Instant now) {
+        return new RebalanceStatus.Plan(digest, now.toString(), PLANNING, null, null, null, null,
+                "planning since " + now, null, List.of(), List.of());
+    }
+
+    /**
+     * A plan the operator started and never finished: it stopped or restarted meanwhile, out of memory perhaps.
+     * Not tried again by itself, so that a plan too large for the operator cannot make it restart over and over.
+     */
+    static RebalanceStatus.Plan interrupted(RebalanceStatus.Plan planning) {
+        return new RebalanceStatus.Plan(planning.specDigest(), planning.computedAt(), INTERRUPTED, null, null, null,
+                null, "the operator stopped while planning (started " + planning.computedAt() + "), perhaps out of "
+                        + "memory: narrow the scope, lower maxMoves or raise the operator's memory limit; any change "
+                        + "to the spec plans again", null, List.of(), List.of());
+    }
+
     /** @param pods the Pods planned over, by {@code namespace/name} */
     static RebalanceStatus.Plan of(RebalancePlan plan, String digest, Instant now, double seconds,
             Map<String, Pod> pods) {

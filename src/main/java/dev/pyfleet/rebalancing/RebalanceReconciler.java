@@ -20,6 +20,7 @@ import dev.pyfleet.extender.ClusterView;
 import dev.pyfleet.extender.PodRequests;
 import dev.pyfleet.kube.ClusterPods;
 import dev.pyfleet.kube.Labels;
+import dev.pyfleet.operator.OperatorSettings;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PlacementEngine;
 import dev.pyfleet.placement.Rejection;
@@ -57,10 +58,13 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
     private final ClusterPods pods;
     private final EventRecorder events;
     private final ReconcileFailures failures;
+    private final int solverMemoryMib;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public RebalanceReconciler(ClusterView view, ClusterPods pods, EventRecorder events, ReconcileFailures failures) {
+    public RebalanceReconciler(ClusterView view, ClusterPods pods, EventRecorder events, ReconcileFailures failures,
+            OperatorSettings settings) {
+        this.solverMemoryMib = settings.rebalance().solverMemoryMib();
         this.view = view;
         this.pods = pods;
         this.events = events;
@@ -115,15 +119,28 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
         boolean underWay = plan != null && plan.moves().stream()
                 .anyMatch(m -> MoveState.of(m.state()) == MoveState.InFlight);
         Rebalance current = rebalance;
-        boolean retry = plan != null && plan.outcome().equals("NoPlan")
+        if (plan != null && digest.equals(plan.specDigest())) {
+            if (plan.outcome().equals(PlanStatus.PLANNING)) {
+                // Planning is done within one reconcile: found at the start of another, it never finished.
+                plan = PlanStatus.interrupted(plan);
+                current = write(context, current, plan, action);
+                events.record(current, Event.warning("PlanInterrupted", plan.message()));
+            }
+            if (plan.outcome().equals(PlanStatus.INTERRUPTED)) {
+                return UpdateControl.noUpdate();
+            }
+        }
+        boolean retry = plan != null && plan.outcome().equals(PlanStatus.NO_PLAN)
                 && !Instant.parse(plan.computedAt()).plus(NO_PLAN_RETRY).isAfter(clock.instant());
         if (plan == null || retry || (!digest.equals(plan.specDigest()) && !underWay)) {
+            current = write(context, current, PlanStatus.planning(digest, clock.instant()), action);
             plan = plan(spec, digest);
             current = write(context, current, plan, action);
-            events.record(current, plan.outcome().equals("NoPlan") ? Event.warning("NoPlan", plan.message())
+            events.record(current, plan.outcome().equals(PlanStatus.NO_PLAN)
+                    ? Event.warning("NoPlan", plan.message())
                     : Event.normal("Planned", RebalanceReport.summary(plan)));
         }
-        if (plan.outcome().equals("NoPlan")) {
+        if (plan.outcome().equals(PlanStatus.NO_PLAN)) {
             return UpdateControl.<Rebalance>noUpdate().rescheduleAfter(NO_PLAN_RETRY);
         }
         boolean start = action == RebalanceSpec.Action.Apply && digest.equals(plan.specDigest());
@@ -167,7 +184,7 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
                 Objective.valueOf(Objects.requireNonNullElse(spec.objective(), RebalanceSpec.Objective.FewestNodes)
                         .name()),
                 Objects.requireNonNullElse(spec.maxMoves(), 10),
-                Duration.ofSeconds(Objects.requireNonNullElse(spec.solverTimeLimitSeconds(), 30)));
+                Duration.ofSeconds(Objects.requireNonNullElse(spec.solverTimeLimitSeconds(), 30)), solverMemoryMib);
         Instant started = clock.instant();
         RebalancePlan plan = inScope.isEmpty()
                 ? new RebalancePlan(RebalancePlan.Outcome.NoPlan, 0, 0, 0, List.of(), List.of(),

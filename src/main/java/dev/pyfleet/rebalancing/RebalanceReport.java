@@ -26,20 +26,27 @@ final class RebalanceReport {
 
     static RebalanceStatus of(Long generation, RebalanceSpec.Action action, RebalanceStatus.Plan plan,
             List<Condition> previous, Instant now) {
-        boolean noPlan = "NoPlan".equals(plan.outcome());
+        if (PlanStatus.PLANNING.equals(plan.outcome())) {
+            List<Condition> planning = List.of(Conditions.of(PLANNED, false, "Planning", plan.message()),
+                    Conditions.of(APPLIED, false, "Planning", "no plan yet"),
+                    Conditions.of(Conditions.READY, false, "Planning", plan.message()));
+            return new RebalanceStatus(generation, "Planning", plan, null, Conditions.merge(previous, planning,
+                    generation, now));
+        }
+        boolean noPlan = PlanStatus.NO_PLAN.equals(plan.outcome()) || PlanStatus.INTERRUPTED.equals(plan.outcome());
         Map<MoveState, Long> counts = plan.moves().stream()
                 .collect(Collectors.groupingBy(m -> MoveState.of(m.state()), Collectors.counting()));
         boolean started = plan.moves().stream().anyMatch(m -> MoveState.of(m.state()) != MoveState.Pending);
         boolean over = plan.moves().stream().allMatch(m -> MoveState.of(m.state()).over());
         boolean applying = action == RebalanceSpec.Action.Apply || counts.getOrDefault(MoveState.InFlight, 0L) > 0;
 
-        Condition planned = noPlan ? Conditions.of(PLANNED, false, "NoPlan", plan.message())
+        Condition planned = noPlan ? Conditions.of(PLANNED, false, plan.outcome(), plan.message())
                 : Conditions.of(PLANNED, true, plan.outcome(), summary(plan));
         Condition applied;
         String phase;
         if (noPlan) {
-            applied = Conditions.of(APPLIED, false, "NoPlan", "there is no plan to apply");
-            phase = "NoPlan";
+            applied = Conditions.of(APPLIED, false, plan.outcome(), "there is no plan to apply");
+            phase = plan.outcome();
         } else if (over && (started || action == RebalanceSpec.Action.Apply)) {
             applied = Conditions.of(APPLIED, true, "AllMovesOver", progress(plan.moves(), counts));
             phase = "Applied";
@@ -53,10 +60,10 @@ final class RebalanceReport {
         boolean answered = !noPlan && (action == RebalanceSpec.Action.Plan ? !applying : over);
         Condition ready = answered ? Conditions.of(Conditions.READY, true, phase, phase.equals("Applied")
                 ? progress(plan.moves(), counts) : summary(plan))
-                : Conditions.of(Conditions.READY, false, noPlan ? "NoPlan" : phase, noPlan ? plan.message()
+                : Conditions.of(Conditions.READY, false, phase, noPlan ? plan.message()
                         : progress(plan.moves(), counts));
         List<Condition> desired = noPlan ? List.of(planned, applied, ready,
-                Conditions.of(Conditions.DEGRADED, true, "NoPlan", plan.message()))
+                Conditions.of(Conditions.DEGRADED, true, plan.outcome(), plan.message()))
                 : List.of(planned, applied, ready);
         return new RebalanceStatus(generation, phase, plan, started || action == RebalanceSpec.Action.Apply
                 ? progress(plan.moves(), counts) : null, Conditions.merge(previous, desired, generation, now));

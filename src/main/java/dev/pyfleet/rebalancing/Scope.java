@@ -42,14 +42,14 @@ record Scope(Set<String> namespaces, Set<String> apps) {
     }
 
     RebalanceProblem problem(List<NodeSnapshot> nodes, Iterable<Pod> pods, Objective objective, int maxMoves,
-            Duration timeLimit) {
+            Duration timeLimit, int solverMemoryMib) {
         List<MovablePod> movable = new ArrayList<>();
         for (Pod pod : pods) {
             if (movable(pod)) {
                 movable.add(new MovablePod(id(pod), PodRequests.of(pod), pod.getSpec().getNodeName()));
             }
         }
-        return new RebalanceProblem(nodes, movable, objective, maxMoves, timeLimit);
+        return new RebalanceProblem(nodes, movable, objective, maxMoves, timeLimit, solverMemoryMib);
     }
 
     static String id(Pod pod) {

@@ -138,6 +138,33 @@ class RebalanceIT {
                 .isGreaterThanOrEqualTo(MIN_AVAILABLE));
     }
 
+    /** A plan the last operator began and never finished is reported at the next start, not begun again. */
+    @Test
+    void aPlanFoundUnfinishedAtStartIsReportedNotRetried() throws Exception {
+        operator.kill();
+        rebalance("Plan", 1);
+        Rebalance created = client.resources(Rebalance.class).withName(pool).get();
+        created.setStatus(new RebalanceStatus(created.getMetadata().getGeneration(), "Planning",
+                PlanStatus.planning(PlanStatus.digest(created.getSpec()), java.time.Instant.now()), null, null));
+        client.resource(created).updateStatus();
+        operator = new OperatorProcess(cluster.kubeconfig(), port);
+        operator.awaitReady(Duration.ofSeconds(90));
+
+        Rebalance interrupted = await("Interrupted", r -> "Interrupted".equals(phase(r)));
+        assertThat(interrupted.getStatus().plan().moves()).isEmpty();
+        assertThat(interrupted.getStatus().plan().message()).contains("stopped while planning");
+        Thread.sleep(5000);
+        assertThat(phase(client.resources(Rebalance.class).withName(pool).get())).as("not planned again by itself")
+                .isEqualTo("Interrupted");
+
+        client.resources(Rebalance.class).withName(pool).edit(r -> {
+            r.setSpec(new RebalanceSpec(r.getSpec().objective(), r.getSpec().scope(), 6, r.getSpec().maxInFlight(),
+                    r.getSpec().action(), r.getSpec().solverTimeLimitSeconds()));
+            return r;
+        });
+        await("planned once the spec changed", r -> "Planned".equals(phase(r)));
+    }
+
     /** Per app name: {@code replicas} plus the plan's moves of its Pods. */
     private static Map<String, Integer> movesPerApp(RebalanceStatus.Plan plan, int replicas) {
         Map<String, Integer> pods = new HashMap<>(Map.of("web", replicas, "api", replicas));
@@ -147,8 +174,8 @@ class RebalanceIT {
 
     /** The freed nodes run none of the apps' Pods; each app is Ready with its replicas, all its own. */
     private void assertFreedAndWhole(RebalanceStatus.Plan plan) {
-        Awaitility.await("apps Ready after the moves").atMost(Duration.ofSeconds(60))
-                .until(() -> ready("web") && ready("api"));
+        Awaitility.await("apps Ready after the moves").atMost(Duration.ofSeconds(120))
+                .untilAsserted(() -> assertThat(ready("web") && ready("api")).as(this::describe).isTrue());
         List<Pod> pods = client.pods().inNamespace(namespace.name()).list().getItems();
         assertThat(pods).hasSize(2 * REPLICAS).allSatisfy(p -> {
             assertThat(plan.nodesFreed()).doesNotContain(p.getSpec().getNodeName());
@@ -208,6 +235,20 @@ class RebalanceIT {
         return found != null && PythonApps.conditionIs("Ready", "True").test(found)
                 && PythonApps.pods(client, namespace.name(), app).stream().filter(PythonApps::isReady)
                         .count() == REPLICAS;
+    }
+
+    /** The apps' Ready conditions and their Pods, for a failure message. */
+    private String describe() {
+        StringBuilder text = new StringBuilder();
+        client.resources(PythonApp.class).inNamespace(namespace.name()).list().getItems().forEach(a -> text.append(
+                a.getMetadata().getName()).append(": ").append(PythonApps.condition(a, "Ready")).append('\n'));
+        client.pods().inNamespace(namespace.name()).list().getItems().forEach(p -> text.append(p.getMetadata()
+                .getName()).append(" on ").append(p.getSpec().getNodeName()).append(" ready=")
+                .append(PythonApps.isReady(p)).append(p.getMetadata().getDeletionTimestamp() == null ? "" : " deleting")
+                .append('\n'));
+        String log = operator.log();
+        return text.append("operator log, last lines:\n").append(log.substring(Math.max(0, log.length() - 4000)))
+                .toString();
     }
 
     private Map<String, Long> podsPerNode() {

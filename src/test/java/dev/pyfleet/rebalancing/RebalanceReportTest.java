@@ -77,4 +77,23 @@ class RebalanceReportTest {
         assertThat(status.phase()).isEqualTo("Applying");
         assertThat(Conditions.isTrue(status.conditions(), Conditions.READY)).isFalse();
     }
+
+    @Test
+    void planningIsShownWhileTheSolverRuns() {
+        RebalanceStatus status = RebalanceReport.of(1L, Action.Apply, PlanStatus.planning("d", NOW), null, NOW);
+        assertThat(status.phase()).isEqualTo("Planning");
+        assertThat(Conditions.isTrue(status.conditions(), Conditions.READY)).isFalse();
+        assertThat(Conditions.isTrue(status.conditions(), Conditions.RECONCILING)).isTrue();
+    }
+
+    /** Found at the next start, an unfinished plan is reported, not tried again, so it cannot crash-loop. */
+    @Test
+    void aPlanThatNeverFinishedIsStalledAndSaysWhatToDo() {
+        RebalanceStatus status = RebalanceReport.of(1L, Action.Apply,
+                PlanStatus.interrupted(PlanStatus.planning("d", NOW)), null, NOW);
+        assertThat(status.phase()).isEqualTo("Interrupted");
+        assertThat(Conditions.isTrue(status.conditions(), Conditions.STALLED)).isTrue();
+        assertThat(Conditions.find(status.conditions(), Conditions.STALLED).getMessage())
+                .contains("stopped while planning").contains("memory").contains("change to the spec");
+    }
 }

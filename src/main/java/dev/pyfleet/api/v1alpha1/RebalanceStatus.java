@@ -16,7 +16,9 @@ public record RebalanceStatus(
         @JsonPropertyDescription("The metadata.generation this status describes.")
         Long observedGeneration,
 
-        @JsonPropertyDescription("One word for people: Planning, Planned, Applying, Applied or Failed.")
+        @JsonPropertyDescription("One word for people: Planning, Planned, Applying, Applied, NoPlan (nothing to plan: "
+                + "tried again every 30 s) or Interrupted (the operator stopped while planning: not tried again "
+                + "until the spec changes).")
         String phase,
 
         @JsonPropertyDescription("The plan, once computed.")
@@ -48,7 +50,7 @@ public record RebalanceStatus(
             String computedAt,
 
             @JsonPropertyDescription("Optimal (proven best within the limits), Feasible (best found in the time "
-                    + "limit; see gap) or NoPlan (see message).")
+                    + "limit; see gap), NoPlan or Interrupted (see message), or Planning while the solver runs.")
             String outcome,
 
             @JsonPropertyDescription("The objective now: nodes in use, the busiest node's CPU requests in permille "
