@@ -30,7 +30,8 @@ class ArgoCdHealthTest {
         Matcher counts = Pattern.compile("(?m)^(\\d+) passed, 0 failed$").matcher(run.output());
         assertThat(counts.find()).as(run.output()).isTrue();
         assertThat(Integer.parseInt(counts.group(1))).isPositive();
-        assertThat(run.output()).contains("ok   pyfleet.dev/PythonApp ", "ok   pyfleet.dev/VMPool ");
+        assertThat(run.output()).contains("ok   pyfleet.dev/PythonApp ", "ok   pyfleet.dev/VMPool ",
+                "ok   pyfleet.dev/Rebalance ");
     }
 
     @Test
