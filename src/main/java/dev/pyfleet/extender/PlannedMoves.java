@@ -59,7 +59,9 @@ public class PlannedMoves {
                     refresh();
                 }
             });
-            informer.start();
+            // Synced before the controllers start: a replacement Pod made right after a restart must already be
+            // steered by the moves in flight.
+            informer.run();
         } catch (RuntimeException e) {
             LOG.warnf("rebalances cannot be watched (%s): evicted Pods are placed as any other", e.getMessage());
         }

@@ -151,8 +151,10 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
         Instant now = clock.instant();
         java.util.Set<String> planned = plan.moves().stream().map(MoveStatus::uid)
                 .collect(java.util.stream.Collectors.toSet());
-        MoveStep.Result step = MoveStep.next(plan.moves(), move -> observe(move, planned), arrivals(plan.moves(),
-                planned),
+        // Each move's Pods are looked up once per step: finding a replacement scans the Pod cache.
+        Map<MoveStatus, ObservedPod.Move> observed = new HashMap<>();
+        MoveStep.Result step = MoveStep.next(plan.moves(),
+                move -> observed.computeIfAbsent(move, m -> observe(m, planned)), arrivals(plan.moves(), planned),
                 Objects.requireNonNullElse(spec.maxInFlight(), 1), start, now);
         RebalanceStatus.Plan stepped = with(plan, step.moves());
         current = write(context, current, stepped, action);
@@ -180,7 +182,7 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
         List<Pod> inScope = pods.list(scope::movable);
         Map<String, Pod> byId = new HashMap<>();
         inScope.forEach(p -> byId.put(Scope.id(p), p));
-        RebalanceProblem problem = scope.problem(view.snapshotAll(), inScope,
+        RebalanceProblem problem = Scope.problem(view.snapshotAll(), inScope,
                 Objective.valueOf(Objects.requireNonNullElse(spec.objective(), RebalanceSpec.Objective.FewestNodes)
                         .name()),
                 Objects.requireNonNullElse(spec.maxMoves(), 10),

@@ -1,7 +1,6 @@
 package dev.pyfleet.rebalancing;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,14 +40,11 @@ record Scope(Set<String> namespaces, Set<String> apps) {
                 && (apps.isEmpty() || apps.contains(PodRequests.appKey(pod)));
     }
 
-    RebalanceProblem problem(List<NodeSnapshot> nodes, Iterable<Pod> pods, Objective objective, int maxMoves,
+    /** @param pods Pods this scope finds {@link #movable} */
+    static RebalanceProblem problem(List<NodeSnapshot> nodes, List<Pod> pods, Objective objective, int maxMoves,
             Duration timeLimit, int solverMemoryMib) {
-        List<MovablePod> movable = new ArrayList<>();
-        for (Pod pod : pods) {
-            if (movable(pod)) {
-                movable.add(new MovablePod(id(pod), PodRequests.of(pod), pod.getSpec().getNodeName()));
-            }
-        }
+        List<MovablePod> movable = pods.stream()
+                .map(pod -> new MovablePod(id(pod), PodRequests.of(pod), pod.getSpec().getNodeName())).toList();
         return new RebalanceProblem(nodes, movable, objective, maxMoves, timeLimit, solverMemoryMib);
     }
 
