@@ -142,7 +142,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
             PodWriter writer = new PodWriter(context.getClient(), podSource);
             states.stream().filter(PodState::live).forEach(p -> writer.delete(app.getMetadata().getNamespace(),
                     p.name()));
-            return onPool(app, now);
+            return onPool(app, context, now);
         }
         AppPodTemplate template = AppPodTemplate.of(app, settings.schedulerName());
         RolloutPlanner.Bounds bounds = RolloutPlanner.Bounds.of(spec.replicas(), spec.maxSurge(),
@@ -164,7 +164,7 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         events.record(app, told);
 
         PythonAppStatus status = report.status();
-        return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(app, status), StatusUpdates.soonest(
+        return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(app, status, context), StatusUpdates.soonest(
                 plan.recheckAfter(), StatusUpdates.untilProgressDeadline(status.conditions(),
                         status.lastProgressTime(), spec.progressDeadlineSeconds(), now)));
     }
@@ -202,10 +202,10 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
     }
 
     /** Apps on VM pools are installed by the VMPool controller; this one keeps their Service and reports. */
-    private UpdateControl<PythonApp> onPool(PythonApp app, Instant now) {
+    private UpdateControl<PythonApp> onPool(PythonApp app, Context<PythonApp> context, Instant now) {
         VMPool pool = poolSource.get(new ResourceID(app.getSpec().runtime().poolRef().name(),
                 app.getMetadata().getNamespace())).orElse(null);
-        return StatusUpdates.patchIfChanged(app, PoolRuntimeStatus.of(app, pool, now));
+        return StatusUpdates.patchIfChanged(app, PoolRuntimeStatus.of(app, pool, now), context);
     }
 
     private Dependencies.State dependencies(PythonApp app, EffectiveSpec spec) {

@@ -113,7 +113,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         if (vmSource == null && !startVirtualMachineInformers(kubeVirt, context)) {
             VMPoolStatus status = PoolStatusReport.kubeVirtMissing(generation, selector, spec.replicas(),
                     pool.getStatus(), now);
-            return StatusUpdates.patchIfChanged(pool, status).rescheduleAfter(KUBEVIRT_RECHECK);
+            return StatusUpdates.patchIfChanged(pool, status, context).rescheduleAfter(KUBEVIRT_RECHECK);
         }
 
         String namespace = pool.getMetadata().getNamespace();
@@ -151,7 +151,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         VMPoolStatus status = report.status();
         Optional<Duration> healing = vms.stream().anyMatch(VMState::failing) ? Optional.of(HEALING_RECHECK)
                 : Optional.empty();
-        return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(pool, status), StatusUpdates.soonest(healing,
+        return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(pool, status, context), StatusUpdates.soonest(healing,
                 StatusUpdates.untilProgressDeadline(status.conditions(), status.lastProgressTime(),
                         spec.progressDeadlineSeconds(), now)));
     }
