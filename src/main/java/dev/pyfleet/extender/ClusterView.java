@@ -132,6 +132,11 @@ public class ClusterView implements NodeSource {
         return snapshots;
     }
 
+    @Override
+    public boolean synced() {
+        return clusterPods.synced();
+    }
+
     /** Every node this view knows, as {@link #snapshot} gives them. */
     public List<NodeSnapshot> snapshotAll() {
         return snapshot(List.copyOf(shapes.keySet()));

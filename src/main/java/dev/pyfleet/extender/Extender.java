@@ -27,6 +27,9 @@ public final class Extender {
     static final Set<Rejection.Reason> UNRESOLVABLE = Set.of(Rejection.Reason.Unschedulable,
             Rejection.Reason.NodeSelector, Rejection.Reason.Taint);
 
+    static final String NOT_SYNCED = "the extender has not yet read the cluster's Pods (operator starting); "
+            + "the Pod is tried again";
+
     private final NodeSource view;
     private final ExtenderMetrics metrics;
 
@@ -41,6 +44,11 @@ public final class Extender {
         if (!PodRequests.isPyFleets(pod)) {
             metrics.decision("none", "passthrough");
             return result(args, names, Map.of(), Map.of());
+        }
+        if (!view.synced()) {
+            // Placing on nodes that look empty would overcommit them: the scheduler retries the Pod after a backoff.
+            metrics.decision("none", "notSynced");
+            return new ExtenderProtocol.FilterResult(null, null, Map.of(), Map.of(), NOT_SYNCED);
         }
         PodRequest request = PodRequests.of(pod);
         List<NodeSnapshot> snapshots = view.snapshot(names);

@@ -11,6 +11,11 @@ public interface NodeSource {
 
     List<NodeSnapshot> snapshot(Collection<String> names);
 
+    /** The snapshots count every Pod bound in the cluster; before that they would show nodes emptier than they are. */
+    default boolean synced() {
+        return true;
+    }
+
     void assume(String podUid, PodRequest pod, String node);
 
     /** The node a rebalance under way plans for the app's next Pod, if any ({@link PlannedMoves}). */

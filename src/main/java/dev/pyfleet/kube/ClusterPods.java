@@ -37,16 +37,28 @@ public class ClusterPods {
         followers.add(follower);
     }
 
-    /** The Pod as the cache has it (a projection, see {@link CachedPods}), or empty before the cache exists. */
-    public Optional<Pod> get(String namespace, String name) {
+    /**
+     * The cache holds every Pod of the cluster: its first list is in. Until then it knows none, and what is decided
+     * on it (a node's load, a plan) would be decided on an empty cluster.
+     */
+    public boolean synced() {
         InformerEventSource<Pod, ?> source = cache;
-        return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
+        return source != null && source.isRunning();
     }
 
-    /** Every Pod the cache holds that {@code keep} accepts (projections, see {@link CachedPods}); none before it exists. */
+    /** The Pod as the cache has it (a projection, see {@link CachedPods}), or empty before it is {@link #synced}. */
+    public Optional<Pod> get(String namespace, String name) {
+        InformerEventSource<Pod, ?> source = cache;
+        return source == null || !source.isRunning() ? Optional.empty() : source.get(new ResourceID(name, namespace));
+    }
+
+    /**
+     * Every Pod the cache holds that {@code keep} accepts (projections, see {@link CachedPods}); none before it is
+     * {@link #synced}.
+     */
     public List<Pod> list(java.util.function.Predicate<Pod> keep) {
         InformerEventSource<Pod, ?> source = cache;
-        return source == null ? List.of() : source.list(keep).toList();
+        return source == null || !source.isRunning() ? List.of() : source.list(keep).toList();
     }
 
     /**

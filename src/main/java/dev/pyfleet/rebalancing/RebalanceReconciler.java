@@ -32,6 +32,7 @@ import dev.pyfleet.status.Event;
 import dev.pyfleet.status.Conditions;
 import dev.pyfleet.status.EventRecorder;
 import dev.pyfleet.status.ReconcileFailures;
+import dev.pyfleet.status.StatusUpdates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -51,6 +52,8 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
 
     /** How often an apply under way looks at its moves. */
     static final Duration APPLY_EVERY = Duration.ofSeconds(2);
+    /** How soon a Rebalance is looked at again while the operator's Pod cache is still being filled. */
+    static final Duration UNTIL_SYNCED = Duration.ofSeconds(1);
     /** A request that found nothing to plan tries again this long after, as the cluster may have changed. */
     static final Duration NO_PLAN_RETRY = Duration.ofSeconds(30);
 
@@ -112,6 +115,11 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
     }
 
     private UpdateControl<Rebalance> reconcileOnce(Rebalance rebalance, Context<Rebalance> context) {
+        if (!pods.synced()) {
+            // Just started: planned on a cache not yet filled, a plan would see empty nodes, and a move under way
+            // would find neither its Pod nor its replacement.
+            return UpdateControl.<Rebalance>noUpdate().rescheduleAfter(UNTIL_SYNCED);
+        }
         RebalanceSpec spec = rebalance.getSpec();
         RebalanceSpec.Action action = Objects.requireNonNullElse(spec.action(), RebalanceSpec.Action.Plan);
         String digest = PlanStatus.digest(spec);
@@ -265,7 +273,10 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
             return rebalance;
         }
         rebalance.setStatus(status);
-        return context.getClient().resource(rebalance).updateStatus();
+        Rebalance written = context.getClient().resource(rebalance).updateStatus();
+        // The next reconcile reads this, not the version before it: that one would only meet a conflict.
+        StatusUpdates.written(context, written, rebalance);
+        return written;
     }
 
     /** One Event for each move that ended in this step otherwise than as planned, and one when all are over. */
