@@ -82,7 +82,7 @@ public class PlannedMoves {
         targets = targets(informer.getStore().list());
     }
 
-    /** App ({@code namespace/name}) to planned node, for every Pod move in flight. */
+    /** App or pool ({@code namespace/name}) to planned node, for every move in flight (a Pod, or a VM). */
     static Map<String, String> targets(Collection<Rebalance> rebalances) {
         Map<String, String> targets = new HashMap<>();
         for (Rebalance rebalance : rebalances) {
@@ -90,7 +90,7 @@ public class PlannedMoves {
             if (status == null || status.plan() == null || status.plan().moves() == null) {
                 continue;
             }
-            status.plan().moves().stream().filter(m -> "Pod".equals(m.kind()) && "InFlight".equals(m.state()))
+            status.plan().moves().stream().filter(m -> "InFlight".equals(m.state()))
                     .forEach(m -> targets.put(m.app(), m.to()));
         }
         return Map.copyOf(targets);

@@ -28,8 +28,9 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
  * references, creation and deletion times; its node, its containers' and init containers' names and resources,
  * overhead, tolerations and node selector; its phase. Kept besides of an app's Pods (what rollout planning and the
  * status read): the Ready condition (type, status, last transition) and, per container, its name, readiness, restart
- * count, state and last state. Dropped as the Pod enters the cache: the environment, volumes, probes, the security
- * context, IPs, images, the other conditions and the managed fields, which are most of each object.
+ * count, state and last state; of a pool VM's launcher Pod, the Ready condition (whether a rebalance may move it).
+ * Dropped as the Pod enters the cache: the environment, volumes, probes, the security context, IPs, images, the other
+ * conditions and the managed fields, which are most of each object.
  * <p>
  * The values many Pods repeat (namespaces, labels, owners, nodes, tolerations, quantities, phases) are kept as one
  * shared String each ({@link String#intern()}, which lets go of a value no Pod holds any more), and label, annotation
@@ -54,14 +55,17 @@ public final class CachedPods {
         var status = pod.getStatus();
         if (status != null) {
             var keptStatus = kept.withNewStatus().withPhase(shared(status.getPhase()));
-            if (Labels.appPod(pod.getMetadata().getLabels())) {
+            var labels = pod.getMetadata().getLabels();
+            if (Labels.appPod(labels) || Labels.poolPod(labels)) {
                 keptStatus.withConditions(status.getConditions() == null ? null
                         : status.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
                                 .map(c -> new PodConditionBuilder().withType(shared(c.getType()))
                                         .withStatus(shared(c.getStatus()))
                                         .withLastTransitionTime(c.getLastTransitionTime()).build())
-                                .toList())
-                        .withContainerStatuses(status.getContainerStatuses() == null ? null
+                                .toList());
+            }
+            if (Labels.appPod(labels)) {
+                keptStatus.withContainerStatuses(status.getContainerStatuses() == null ? null
                                 : status.getContainerStatuses().stream()
                                         .map(c -> new ContainerStatusBuilder().withName(shared(c.getName()))
                                                 .withReady(c.getReady()).withRestartCount(c.getRestartCount())

@@ -67,6 +67,11 @@ public final class Labels {
         return managedByPyFleet(labels) && labels.containsKey(APP);
     }
 
+    /** Labelled as a Pod of a pool's VM (its launcher, which KubeVirt labels from the VM's template). */
+    public static boolean poolPod(Map<String, String> labels) {
+        return managedByPyFleet(labels) && labels.containsKey(POOL);
+    }
+
     private static Map<String, String> of(String ownerKey, String owner) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(NAME, owner);

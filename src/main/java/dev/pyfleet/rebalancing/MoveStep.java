@@ -33,7 +33,8 @@ final class MoveStep {
 
     /**
      * @param pods what each move finds of its Pods
-     * @param blocked why the planned node cannot take the move's Pod now, if it cannot (checked before it starts)
+     * @param blocked why the move cannot be made now (the planned node cannot take the Pod, a VM cannot move), if it
+     *     cannot (checked before it starts)
      * @param start whether new moves may start (false once the administrator asks for Plan again)
      */
     static Result next(List<MoveStatus> moves, Function<MoveStatus, ObservedPod.Move> pods,
@@ -62,8 +63,7 @@ final class MoveStep {
                 after.set(i, move.with(MoveState.Skipped.name(), null, "the Pod is no longer the one planned on "
                         + move.from() + " (deleted, replaced or moved since)"));
             } else if (unfit.isPresent()) {
-                after.set(i, move.with(MoveState.Skipped.name(), null, "node " + move.to() + " cannot take it now: "
-                        + unfit.get()));
+                after.set(i, move.with(MoveState.Skipped.name(), null, unfit.get()));
             } else {
                 MoveStatus started = move.with(MoveState.InFlight.name(), now.toString(), "evicting");
                 after.set(i, started);
@@ -86,6 +86,9 @@ final class MoveStep {
     }
 
     private static MoveStatus progress(MoveStatus move, ObservedPod.Move pods, Instant now) {
+        if (pods.failure().isPresent()) {
+            return move.with(MoveState.Failed.name(), move.startedAt(), pods.failure().get());
+        }
         Optional<ObservedPod> replacement = pods.replacement();
         if (replacement.isPresent() && replacement.get().node() != null) {
             if (!replacement.get().node().equals(move.to())) {

@@ -17,7 +17,7 @@ import dev.pyfleet.rebalance.Move;
 import dev.pyfleet.rebalance.RebalancePlan;
 import io.fabric8.kubernetes.api.model.Pod;
 
-/** A computed plan as status shows it: its numbers, and each move named by the Pod's namespace, name and uid. */
+/** A computed plan as status shows it: its numbers, and each move named by its Pod (or VM and instance) and uid. */
 final class PlanStatus {
 
     private PlanStatus() {
@@ -27,7 +27,10 @@ final class PlanStatus {
     static String digest(RebalanceSpec spec) {
         String scope = spec.scope() == null ? "" : spec.scope().namespaces() + "|" + spec.scope().apps();
         String text = String.join("|", String.valueOf(spec.objective()), scope, String.valueOf(spec.maxMoves()),
-                String.valueOf(spec.solverTimeLimitSeconds()));
+                String.valueOf(spec.solverTimeLimitSeconds()))
+                // Added after the rest: a spec that leaves it at its default keeps the digest it had before.
+                + (spec.vmMoves() == null || spec.vmMoves() == RebalanceSpec.VMMoves.LiveMigrate ? ""
+                        : "|" + spec.vmMoves());
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);
@@ -66,10 +69,15 @@ final class PlanStatus {
                 "%.1f".formatted(seconds), plan.nodesFreed(), moves);
     }
 
+    /** A VM's move is named by the VM and its instance's uid; its launcher Pod is only what the planner sized. */
     private static MoveStatus move(Move move, Pod pod) {
         Objects.requireNonNull(pod, () -> "a move of a Pod not planned over: " + move.pod());
-        return new MoveStatus("Pod", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                PodRequests.appKey(pod), move.from(), move.to(), pod.getMetadata().getUid(),
-                MoveState.Pending.name(), null, null);
+        return Scope.instance(pod)
+                .map(vmi -> new MoveStatus(VirtualMachines.KIND, pod.getMetadata().getNamespace(), vmi.getName(),
+                        PodRequests.appKey(pod), move.from(), move.to(), vmi.getUid(), MoveState.Pending.name(),
+                        null, null))
+                .orElseGet(() -> new MoveStatus("Pod", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                        PodRequests.appKey(pod), move.from(), move.to(), pod.getMetadata().getUid(),
+                        MoveState.Pending.name(), null, null));
     }
 }

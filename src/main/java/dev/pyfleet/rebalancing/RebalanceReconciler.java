@@ -20,10 +20,10 @@ import dev.pyfleet.extender.ClusterView;
 import dev.pyfleet.extender.PodRequests;
 import dev.pyfleet.kube.ClusterPods;
 import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kubevirt.VirtualMachineInstance;
 import dev.pyfleet.operator.OperatorSettings;
 import dev.pyfleet.placement.NodeSnapshot;
 import dev.pyfleet.placement.PlacementEngine;
-import dev.pyfleet.placement.Rejection;
 import dev.pyfleet.rebalance.Objective;
 import dev.pyfleet.rebalance.RebalancePlan;
 import dev.pyfleet.rebalance.RebalancePlanner;
@@ -142,7 +142,7 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
                 && !Instant.parse(plan.computedAt()).plus(NO_PLAN_RETRY).isAfter(clock.instant());
         if (plan == null || retry || (!digest.equals(plan.specDigest()) && !underWay)) {
             current = write(context, current, PlanStatus.planning(digest, clock.instant()), action);
-            plan = plan(spec, digest);
+            plan = plan(spec, digest, vms(context));
             current = write(context, current, plan, action);
             events.record(current, plan.outcome().equals(PlanStatus.NO_PLAN)
                     ? Event.warning("NoPlan", plan.message())
@@ -162,7 +162,8 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
         // Each move's Pods are looked up once per step: finding a replacement scans the Pod cache.
         Map<MoveStatus, ObservedPod.Move> observed = new HashMap<>();
         MoveStep.Result step = MoveStep.next(plan.moves(),
-                move -> observed.computeIfAbsent(move, m -> observe(m, planned)), arrivals(plan.moves(), planned),
+                move -> observed.computeIfAbsent(move, m -> vm(m) ? vms(context).observe(m) : observe(m, planned)),
+                arrivals(plan.moves(), planned),
                 Objects.requireNonNullElse(spec.maxInFlight(), 1), start, now);
         RebalanceStatus.Plan stepped = with(plan, step.moves());
         current = write(context, current, stepped, action);
@@ -170,24 +171,26 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
 
         Map<String, String> waiting = new HashMap<>();
         Evictions evictions = new Evictions(context.getClient());
+        Scope scope = Scope.of(spec.scope(), spec.vmMoves());
         for (MoveStatus move : step.evict()) {
-            evictions.evict(move).ifPresent(why -> waiting.put(move.namespace() + "/" + move.name(), why));
+            (vm(move) ? vms(context).start(current, move, scope) : evictions.evict(move))
+                    .ifPresent(why -> waiting.put(move.kind() + "/" + move.namespace() + "/" + move.name(), why));
         }
         List<MoveStatus> told = step.moves().stream().map(m -> {
-            String why = waiting.get(m.namespace() + "/" + m.name());
-            boolean evicting = step.evict().stream().anyMatch(e -> e.namespace().equals(m.namespace())
-                    && e.name().equals(m.name()));
-            return !evicting ? m : m.with(m.state(), m.startedAt(), why == null
-                    ? "evicted; its replacement goes to " + m.to() : why);
+            String why = waiting.get(m.kind() + "/" + m.namespace() + "/" + m.name());
+            boolean evicting = step.evict().stream().anyMatch(e -> e.kind().equals(m.kind())
+                    && e.namespace().equals(m.namespace()) && e.name().equals(m.name()));
+            return !evicting ? m : m.with(m.state(), m.startedAt(), why != null ? why
+                    : vm(m) ? "moving; its instance goes to " + m.to() : "evicted; its replacement goes to " + m.to());
         }).toList();
         write(context, current, with(plan, told), action);
         return step.over() ? UpdateControl.noUpdate()
                 : UpdateControl.<Rebalance>noUpdate().rescheduleAfter(APPLY_EVERY);
     }
 
-    private RebalanceStatus.Plan plan(RebalanceSpec spec, String digest) {
-        Scope scope = Scope.of(spec.scope());
-        List<Pod> inScope = pods.list(scope::movable);
+    private RebalanceStatus.Plan plan(RebalanceSpec spec, String digest, VirtualMachines vms) {
+        Scope scope = Scope.of(spec.scope(), spec.vmMoves());
+        List<Pod> inScope = movableVms(pods.list(scope::movable), scope, vms);
         Map<String, Pod> byId = new HashMap<>();
         inScope.forEach(p -> byId.put(Scope.id(p), p));
         RebalanceProblem problem = Scope.problem(view.snapshotAll(), inScope,
@@ -205,6 +208,33 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
         return PlanStatus.of(plan, digest, started, seconds, byId);
     }
 
+    /**
+     * The candidates, less the launcher Pods of VMs that cannot move ({@link Scope#whyVmStays}) and those of a VM
+     * that is not where its instance runs (the source or target of a migration under way).
+     */
+    private static List<Pod> movableVms(List<Pod> candidates, Scope scope, VirtualMachines vms) {
+        if (candidates.stream().noneMatch(p -> Scope.instance(p).isPresent())) {
+            return candidates;
+        }
+        Map<String, VirtualMachineInstance> instances = vms.instances(scope.namespaces());
+        Map<String, String> runStrategies = vms.runStrategies(scope.namespaces());
+        return candidates.stream().filter(pod -> Scope.instance(pod).map(owner -> {
+            String key = pod.getMetadata().getNamespace() + "/" + owner.getName();
+            VirtualMachineInstance vmi = instances.get(key);
+            return vmi != null && owner.getUid().equals(vmi.getMetadata().getUid()) && vmi.getStatus() != null
+                    && pod.getSpec().getNodeName().equals(vmi.getStatus().nodeName())
+                    && scope.whyVmStays(vmi, runStrategies.get(key)).isEmpty();
+        }).orElse(true)).toList();
+    }
+
+    private static boolean vm(MoveStatus move) {
+        return VirtualMachines.KIND.equals(move.kind());
+    }
+
+    private static VirtualMachines vms(Context<Rebalance> context) {
+        return new VirtualMachines(context.getClient());
+    }
+
     /** What the move finds of its Pods in the cache now. */
     private ObservedPod.Move observe(MoveStatus move, java.util.Set<String> planned) {
         return new ObservedPod.Move(original(move).map(RebalanceReconciler::observed),
@@ -216,8 +246,14 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
                 Scope.ready(pod), pod.getMetadata().getDeletionTimestamp() != null);
     }
 
-    /** The Pod the move was planned for, while it exists. */
+    /** The Pod the move was planned for, while it exists: for a VM, the launcher Pod of the planned instance. */
     private Optional<Pod> original(MoveStatus move) {
+        if (vm(move)) {
+            return pods.list(p -> move.namespace().equals(p.getMetadata().getNamespace())
+                    && p.getMetadata().getDeletionTimestamp() == null && Scope.instance(p)
+                            .filter(o -> o.getName().equals(move.name()) && o.getUid().equals(move.uid())).isPresent())
+                    .stream().filter(p -> move.from().equals(p.getSpec().getNodeName())).findFirst();
+        }
         return pods.get(move.namespace(), move.name()).filter(p -> move.uid().equals(p.getMetadata().getUid()));
     }
 
@@ -226,7 +262,7 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
      * those the plan moves. Only one move per app is under way at a time, so it can be no other move's.
      */
     private Optional<Pod> replacement(MoveStatus move, java.util.Set<String> planned) {
-        if (move.startedAt() == null) {
+        if (move.startedAt() == null || vm(move)) {
             return Optional.empty();
         }
         Instant since = Instant.parse(move.startedAt()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -248,7 +284,8 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
             Optional<Pod> pod = original(move);
             List<NodeSnapshot> target = view.snapshot(List.of(move.to()));
             if (pod.isEmpty() || target.isEmpty()) {
-                return Optional.of(target.isEmpty() ? "the node is gone" : "the Pod is gone");
+                return Optional.of("node " + move.to() + " cannot take it now: "
+                        + (target.isEmpty() ? "the node is gone" : "the Pod is gone"));
             }
             NodeSnapshot node = target.get(0);
             for (MoveStatus other : moves) {
@@ -260,7 +297,7 @@ public class RebalanceReconciler implements Reconciler<Rebalance> {
                 }
             }
             return PlacementEngine.filter(PodRequests.of(pod.get()), List.of(node)).rejected().values().stream()
-                    .map(Rejection::message).findFirst();
+                    .map(r -> "node " + move.to() + " cannot take it now: " + r.message()).findFirst();
         };
     }
 

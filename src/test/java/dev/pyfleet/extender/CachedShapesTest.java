@@ -53,7 +53,7 @@ class CachedShapesTest {
             status:
               phase: Running
               podIP: 10.244.1.7
-              conditions: [{type: Ready, status: "True"}]
+              conditions: [{type: PodScheduled, status: "True"}, {type: Ready, status: "True"}]
               containerStatuses: [{name: compute, ready: true, restartCount: 0, image: x, imageID: y}]
             """, Pod.class);
 
@@ -103,7 +103,8 @@ class CachedShapesTest {
         assertThat(cached.getSpec().getVolumes()).isEmpty();
         assertThat(cached.getSpec().getContainers().get(0).getEnv()).isEmpty();
         assertThat(cached.getStatus().getContainerStatuses()).as("a launcher is not an app's Pod").isEmpty();
-        assertThat(cached.getStatus().getConditions()).isEmpty();
+        assertThat(cached.getStatus().getConditions()).as("only Ready, which a rebalance reads").singleElement()
+                .satisfies(c -> assertThat(c.getType()).isEqualTo("Ready"));
         assertThat(cached.getMetadata().getManagedFields()).isEmpty();
         assertThat(LAUNCHER.getSpec().getVolumes()).as("the informer's own object").hasSize(1);
         assertThat(YAML.asJson(cached).length()).isLessThan(YAML.asJson(LAUNCHER).length());

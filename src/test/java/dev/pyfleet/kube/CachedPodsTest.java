@@ -95,4 +95,18 @@ class CachedPodsTest {
         });
         assertThat(kept.getMetadata().getName()).isEqualTo("shop-5d8c-2");
     }
+
+    @Test
+    void aPoolVmsLauncherKeepsItsReadyConditionAndOtherPodsNone() {
+        Pod launcher = replica(0);
+        launcher.getMetadata().setLabels(Labels.ofPool("vms"));
+        Pod other = replica(1);
+        other.getMetadata().setLabels(java.util.Map.of("app", "other"));
+
+        assertThat(CachedPods.of(launcher).getStatus().getConditions()).as("a rebalance reads it")
+                .singleElement().satisfies(c -> assertThat(c.getType()).isEqualTo("Ready"));
+        assertThat(CachedPods.of(launcher).getStatus().getContainerStatuses()).isNullOrEmpty();
+        assertThat(CachedPods.of(other).getStatus().getConditions()).isNullOrEmpty();
+        assertThat(CachedPods.of(other).getStatus().getPhase()).isEqualTo("Running");
+    }
 }

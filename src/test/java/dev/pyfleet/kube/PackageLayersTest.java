@@ -36,7 +36,8 @@ class PackageLayersTest {
             Map.entry("operator", Set.of("api", "kube", "status", "metrics", "extender", "placement")),
             Map.entry("pythonapp", Set.of("api", "kube", "app", "status", "metrics", "operator")),
             Map.entry("vmpool", Set.of("api", "kube", "app", "kubevirt", "status", "metrics", "operator")),
-            Map.entry("rebalancing", Set.of("api", "kube", "placement", "rebalance", "extender", "status", "operator")),
+            Map.entry("rebalancing", Set.of("api", "kube", "placement", "rebalance", "extender", "status", "operator",
+                    "kubevirt")),
             Map.entry("cli", Set.of("api", "kube", "app", "placement", "extender", "replay", "pythonapp")));
 
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.pyfleet\\.([a-z0-9]+)\\.",

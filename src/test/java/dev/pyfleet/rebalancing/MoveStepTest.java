@@ -20,6 +20,8 @@ class MoveStepTest {
     /** The planned Pods that still exist, by name; and the replacement each move's app has made, by move name. */
     final Map<String, ObservedPod> originals = new HashMap<>();
     final Map<String, ObservedPod> replacements = new HashMap<>();
+    /** Why a move cannot end well (a failed migration), by move name. */
+    final Map<String, String> failures = new HashMap<>();
 
     static MoveStatus pending(String name, String from, String to) {
         return pending(name, "shop/" + name, from, to);
@@ -44,7 +46,7 @@ class MoveStepTest {
 
     ObservedPod.Move observe(MoveStatus move) {
         return new ObservedPod.Move(Optional.ofNullable(originals.get(move.name())),
-                Optional.ofNullable(replacements.get(move.name())));
+                Optional.ofNullable(replacements.get(move.name())), Optional.ofNullable(failures.get(move.name())));
     }
 
     static List<String> states(MoveStep.Result result) {
@@ -150,11 +152,27 @@ class MoveStepTest {
     void aTargetThatCannotTakeThePodNowSkipsTheMoveWithItsReason() {
         MoveStatus move = pending("a", "n1", "n9");
         running(move);
-        MoveStep.Result result = MoveStep.next(List.of(move), this::observe, m -> Optional.of("Insufficient cpu"), 1,
-                true, NOW);
+        MoveStep.Result result = MoveStep.next(List.of(move), this::observe,
+                m -> Optional.of("node n9 cannot take it now: Insufficient cpu"), 1, true, NOW);
         assertThat(states(result)).containsExactly("Skipped");
-        assertThat(result.moves().get(0).message()).contains("n9").contains("Insufficient cpu");
+        assertThat(result.moves().get(0).message()).isEqualTo("node n9 cannot take it now: Insufficient cpu");
         assertThat(result.evict()).isEmpty();
+    }
+
+    @Test
+    void aMoveWhoseMigrationFailedIsFailedWithTheReasonAndFreesItsSlot() {
+        MoveStatus failed = pending("a", "n1", "n9").with("InFlight", NOW.minusSeconds(30).toString(), "evicting");
+        MoveStatus next = pending("b", "n2", "n9");
+        running(failed);
+        running(next);
+        failures.put("a", "its live migration pyfleet-move-a failed");
+
+        MoveStep.Result result = MoveStep.next(List.of(failed, next), this::observe, m -> Optional.empty(), 1, true,
+                NOW);
+
+        assertThat(states(result)).containsExactly("Failed", "InFlight");
+        assertThat(result.moves().get(0).message()).isEqualTo("its live migration pyfleet-move-a failed");
+        assertThat(result.evict()).extracting(MoveStatus::name).containsExactly("b");
     }
 
     @Test

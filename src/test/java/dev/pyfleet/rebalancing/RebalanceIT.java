@@ -21,7 +21,13 @@ import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.Rebalance;
 import dev.pyfleet.api.v1alpha1.RebalanceSpec;
 import dev.pyfleet.api.v1alpha1.RebalanceStatus;
+import dev.pyfleet.api.v1alpha1.VMPool;
+import dev.pyfleet.kubevirt.VirtualMachine;
+import dev.pyfleet.kubevirt.VirtualMachineInstance;
+import dev.pyfleet.kubevirt.VirtualMachineInstanceMigration;
 import dev.pyfleet.testing.ControlPlane;
+import dev.pyfleet.testing.FakeVirtController;
+import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.testing.FakeNodes;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
@@ -53,6 +59,7 @@ class RebalanceIT {
     static void start() {
         port = OperatorProcess.freePort();
         cluster = ControlPlane.withExtenderAt("rebalance", port, "--nodes", "1");
+        Inputs.require(cluster.installKubeVirt(), "KubeVirt's CRDs are not at " + ControlPlane.kubeVirtFixtures());
         operator = new OperatorProcess(cluster.kubeconfig(), port);
         operator.awaitReady(Duration.ofSeconds(60));
         client = cluster.newClient();
@@ -159,10 +166,111 @@ class RebalanceIT {
 
         client.resources(Rebalance.class).withName(pool).edit(r -> {
             r.setSpec(new RebalanceSpec(r.getSpec().objective(), r.getSpec().scope(), 6, r.getSpec().maxInFlight(),
-                    r.getSpec().action(), r.getSpec().solverTimeLimitSeconds()));
+                    r.getSpec().action(), r.getSpec().solverTimeLimitSeconds(), r.getSpec().vmMoves()));
             return r;
         });
         await("planned once the spec changed", r -> "Planned".equals(phase(r)));
+    }
+
+    /**
+     * A pool's VMs move by live migration, each instance (same uid) ending on its planned node while its guest runs
+     * on; a VM KubeVirt cannot migrate stays where it is, and the plan packs the others around it. The apps make way
+     * first: four 1-core VMs, one per node, fit on one node.
+     */
+    @Test
+    void vmsMoveByLiveMigrationAndOneThatCannotMigrateStays() throws Exception {
+        FakeVirtController kubeVirt = new FakeVirtController(client, namespace.name());
+        Map<String, String> instanceUids = vmFleet(kubeVirt, true, true, true, false);
+        String stays = instanceUids.keySet().stream().sorted().toList().get(3);
+
+        try (AutoCloseable moves = kubeVirt.moves()) {
+            rebalance("Apply", 1);
+            Rebalance applied = await("Applied", r -> "Applied".equals(phase(r)));
+            RebalanceStatus.Plan plan = applied.getStatus().plan();
+            assertThat(plan.moves()).as(plan.message()).hasSize(3).allSatisfy(m -> {
+                assertThat(m.kind()).isEqualTo("VirtualMachine");
+                assertThat(m.name()).isNotEqualTo(stays);
+                assertThat(m.to()).isEqualTo(pool + "-3");
+                assertThat(m.state()).as(m.message()).isEqualTo("Moved");
+                assertThat(m.uid()).isEqualTo(instanceUids.get(m.name()));
+            });
+            assertThat(plan.nodesFreed()).containsExactlyInAnyOrder(pool + "-0", pool + "-1", pool + "-2");
+        }
+        assertThat(client.resources(VirtualMachineInstance.class).inNamespace(namespace.name()).list().getItems())
+                .as("every instance the one it was (migrated live, not restarted), on the node kept")
+                .hasSize(4).allSatisfy(vmi -> {
+                    assertThat(vmi.getMetadata().getUid()).isEqualTo(instanceUids.get(vmi.getMetadata().getName()));
+                    assertThat(vmi.getStatus().nodeName()).isEqualTo(pool + "-3");
+                });
+        assertThat(client.resources(VirtualMachineInstanceMigration.class).inNamespace(namespace.name()).list()
+                .getItems()).as("one migration per move, each Succeeded").hasSize(3)
+                .allSatisfy(m -> assertThat(m.getStatus().phase()).isEqualTo("Succeeded"));
+        Awaitility.await("the freed nodes run no launcher Pod").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(podsPerNode()).containsOnlyKeys(pool + "-3"));
+    }
+
+    /**
+     * Where the spec allows it, a VM KubeVirt cannot migrate moves by a restart: its instance is deleted, the VM
+     * starts a new one, and the extender puts that one's launcher Pod on the planned node. No migration is made.
+     */
+    @Test
+    void aVmThatCannotMigrateIsRestartedOnThePlannedNodeWhereAllowed() throws Exception {
+        FakeVirtController kubeVirt = new FakeVirtController(client, namespace.name());
+        Map<String, String> instanceUids = vmFleet(kubeVirt, false, false);
+
+        try (AutoCloseable moves = kubeVirt.moves()) {
+            rebalance("Apply", 1, "LiveMigrateOrRestart");
+            Rebalance applied = await("Applied", r -> "Applied".equals(phase(r)));
+            RebalanceStatus.Plan plan = applied.getStatus().plan();
+            assertThat(plan.moves()).as(plan.message()).singleElement().satisfies(m -> {
+                assertThat(m.kind()).isEqualTo("VirtualMachine");
+                assertThat(m.state()).as(m.message()).isEqualTo("Moved");
+                VirtualMachineInstance now = client.resources(VirtualMachineInstance.class)
+                        .inNamespace(namespace.name()).withName(m.name()).get();
+                assertThat(now.getMetadata().getUid()).as("a new instance: restarted")
+                        .isNotEqualTo(instanceUids.get(m.name()));
+                assertThat(now.getStatus().nodeName()).isEqualTo(m.to());
+                assertThat(plan.nodesFreed()).containsExactly(m.from());
+            });
+        }
+        assertThat(client.resources(VirtualMachineInstanceMigration.class).inNamespace(namespace.name()).list()
+                .getItems()).as("no migration was asked for").isEmpty();
+    }
+
+    /**
+     * The apps make way (their Pods deleted) for a pool of 1-core VMs, one per node from the first, each instance
+     * LiveMigratable as given; returns each instance's uid by VM name.
+     */
+    private Map<String, String> vmFleet(FakeVirtController kubeVirt, boolean... liveMigratable) {
+        client.resources(PythonApp.class).inNamespace(namespace.name()).delete();
+        Awaitility.await("the apps' Pods gone").atMost(Duration.ofSeconds(60))
+                .until(() -> client.pods().inNamespace(namespace.name()).list().getItems().isEmpty());
+        client.resource(client.getKubernetesSerialization().unmarshal("""
+                apiVersion: pyfleet.dev/v1alpha1
+                kind: VMPool
+                metadata: {name: vms, namespace: %s}
+                spec:
+                  replicas: %d
+                  vm:
+                    cpu: 1
+                    memory: 1Gi
+                    image: quay.io/containerdisks/debian:12
+                    python: {version: "3.12"}
+                """.formatted(namespace.name(), liveMigratable.length), VMPool.class)).create();
+        Awaitility.await("the pool's VMs").atMost(Duration.ofSeconds(60))
+                .until(() -> kubeVirt.vms("vms").size() == liveMigratable.length);
+        List<VirtualMachine> vms = kubeVirt.vms("vms").stream()
+                .sorted(java.util.Comparator.comparing(vm -> vm.getMetadata().getName())).toList();
+        for (int i = 0; i < vms.size(); i++) {
+            kubeVirt.run(vms.get(i), pool + "-" + i, liveMigratable[i]);
+        }
+        Awaitility.await("launcher Pods Ready").atMost(Duration.ofSeconds(60)).until(() -> client.pods()
+                .inNamespace(namespace.name()).list().getItems().stream().filter(PythonApps::isReady)
+                .count() == vms.size());
+        Map<String, String> instanceUids = new HashMap<>();
+        client.resources(VirtualMachineInstance.class).inNamespace(namespace.name()).list().getItems()
+                .forEach(vmi -> instanceUids.put(vmi.getMetadata().getName(), vmi.getMetadata().getUid()));
+        return instanceUids;
     }
 
     /** Per app name: {@code replicas} plus the plan's moves of its Pods. */
@@ -199,6 +307,10 @@ class RebalanceIT {
     }
 
     private void rebalance(String action, int maxInFlight) {
+        rebalance(action, maxInFlight, "LiveMigrate");
+    }
+
+    private void rebalance(String action, int maxInFlight, String vmMoves) {
         client.resource(client.getKubernetesSerialization().unmarshal("""
                 apiVersion: pyfleet.dev/v1alpha1
                 kind: Rebalance
@@ -210,19 +322,24 @@ class RebalanceIT {
                   maxInFlight: %d
                   action: %s
                   solverTimeLimitSeconds: 10
-                """.formatted(pool, namespace.name(), maxInFlight, action), Rebalance.class)).create();
+                  vmMoves: %s
+                """.formatted(pool, namespace.name(), maxInFlight, action, vmMoves), Rebalance.class)).create();
     }
 
     private static Rebalance withAction(Rebalance rebalance, String action) {
         var spec = rebalance.getSpec();
         rebalance.setSpec(new RebalanceSpec(spec.objective(), spec.scope(), spec.maxMoves(), spec.maxInFlight(),
-                RebalanceSpec.Action.valueOf(action), spec.solverTimeLimitSeconds()));
+                RebalanceSpec.Action.valueOf(action), spec.solverTimeLimitSeconds(), spec.vmMoves()));
         return rebalance;
     }
 
     private Rebalance await(String what, Predicate<Rebalance> until) {
         Awaitility.await(what).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
-                .until(() -> until.test(client.resources(Rebalance.class).withName(pool).get()));
+                .untilAsserted(() -> {
+                    Rebalance found = client.resources(Rebalance.class).withName(pool).get();
+                    assertThat(until.test(found)).as(() -> "status: " + (found == null ? null : found.getStatus())
+                            + "\n" + describe()).isTrue();
+                });
         return client.resources(Rebalance.class).withName(pool).get();
     }
 

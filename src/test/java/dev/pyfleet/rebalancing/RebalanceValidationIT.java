@@ -38,6 +38,8 @@ class RebalanceValidationIT {
             assertThat(spec.maxMoves()).isEqualTo(10);
             assertThat(spec.maxInFlight()).isEqualTo(1);
             assertThat(spec.solverTimeLimitSeconds()).isEqualTo(30);
+            assertThat(spec.vmMoves()).as("no VM restarted unless asked")
+                    .isEqualTo(RebalanceSpec.VMMoves.LiveMigrate);
         } finally {
             cluster.client().resource(created).delete();
         }
@@ -53,6 +55,7 @@ class RebalanceValidationIT {
             an hour of solving      | solverTimeLimitSeconds: 3600     | spec.solverTimeLimitSeconds: Invalid value
             app without namespace   | scope: {apps: [shop]}            | spec.scope.apps[0]: Invalid value
             namespace not a name    | scope: {namespaces: [Shop_1]}    | spec.scope.namespaces[0]: Invalid value
+            unknown way to move VMs | vmMoves: Evict                   | spec.vmMoves: Unsupported value: "Evict"
             """)
     void aBadRebalanceIsRefusedNamingTheField(String what, String field, String message) {
         String yaml = VALID.formatted("bad").replace("  scope: {namespaces: [shop]}", "  " + field.strip());

@@ -296,6 +296,20 @@ public final class ControlPlane implements AutoCloseable {
             return false;
         }
         installCrds(client, fixtures);
+        // The fixtures have no CRD for live migrations: a minimal one of ours stands in (see the file).
+        try (var migrations = ControlPlane.class.getResourceAsStream("/kubevirt-migration-crd.yaml")) {
+            GenericKubernetesResource crd = client.getKubernetesSerialization()
+                    .unmarshal(new String(migrations.readAllBytes(), StandardCharsets.UTF_8),
+                            GenericKubernetesResource.class);
+            client.genericKubernetesResources("apiextensions.k8s.io/v1", "CustomResourceDefinition").resource(crd)
+                    .forceConflicts().serverSideApply();
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log("installed a minimal VirtualMachineInstanceMigration CRD (kubevirt-migration-crd.yaml): the fixtures "
+                + "have none");
         // KubeVirt's admission rules that matter to PyFleet (its webhook does not run here).
         try (var policy = ControlPlane.class.getResourceAsStream("/kubevirt-admission.yaml")) {
             client.load(policy).items().forEach(item -> client.resource(item).forceConflicts().serverSideApply());

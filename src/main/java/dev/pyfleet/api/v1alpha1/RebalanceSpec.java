@@ -43,9 +43,18 @@ public record RebalanceSpec(
         @Default("30") @Min(1) @Max(600)
         @JsonPropertyDescription("The solver stops after this many seconds and returns the best plan found, with "
                 + "how far from the best possible it may be (status.plan.gap).")
-        Integer solverTimeLimitSeconds) {
+        Integer solverTimeLimitSeconds,
+
+        @Default("LiveMigrate")
+        @JsonPropertyDescription("How a VMPool's VMs move. LiveMigrate: by KubeVirt's live migration, the guest "
+                + "running on; a VM KubeVirt cannot migrate (its instance not LiveMigratable) stays where it is. "
+                + "LiveMigrateOrRestart: such a VM is restarted on the planned node instead (its guest reboots) "
+                + "where its runStrategy is Always, so that it comes back by itself. None: VMs stay where they are.")
+        VMMoves vmMoves) {
 
     public enum Objective { FewestNodes, EvenLoad, FreeGpuNodes }
+
+    public enum VMMoves { LiveMigrate, LiveMigrateOrRestart, None }
 
     public enum Action { Plan, Apply }
 

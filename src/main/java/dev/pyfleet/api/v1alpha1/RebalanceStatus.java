@@ -97,9 +97,10 @@ public record RebalanceStatus(
             @JsonPropertyDescription("The uid of the Pod (or VM instance) on the from node when planned; a move "
                     + "starts only while that one still runs there.")
             String uid,
-            @JsonPropertyDescription("Pending, InFlight (evicted, until the app's Pod that replaces it is bound and "
-                    + "Ready), Moved, Skipped (not started: see message) or Failed (see message). One Pod of an "
-                    + "app moves at a time.")
+            @JsonPropertyDescription("Pending, InFlight (a Pod evicted, until the app's Pod that replaces it is "
+                    + "bound and Ready; a VM migrating or restarted, until its instance runs on the planned node), "
+                    + "Moved, Skipped (not started: see message) or Failed (see message). One Pod of an app, or VM "
+                    + "of a pool, moves at a time.")
             String state,
             @JsonPropertyDescription("When the move started (RFC 3339).")
             String startedAt,
