@@ -27,8 +27,7 @@ public final class Extender {
     static final Set<Rejection.Reason> UNRESOLVABLE = Set.of(Rejection.Reason.Unschedulable,
             Rejection.Reason.NodeSelector, Rejection.Reason.Taint);
 
-    static final String NOT_SYNCED = "the extender has not yet read the cluster's Pods (operator starting); "
-            + "the Pod is tried again";
+    static final String NOT_SYNCED = "the extender has not yet read the cluster's Pods (the operator is starting)";
 
     private final NodeSource view;
     private final ExtenderMetrics metrics;
@@ -46,7 +45,9 @@ public final class Extender {
             return result(args, names, Map.of(), Map.of());
         }
         if (!view.synced()) {
-            // Placing on nodes that look empty would overcommit them: the scheduler retries the Pod after a backoff.
+            // Nodes that look emptier than they are would be overfilled, so the extender steps aside: as PyFleet
+            // configures it (ignorable), the scheduler then places the Pod by its own filters alone; a
+            // configuration that is not ignorable retries the Pod after a backoff instead.
             metrics.decision("none", "notSynced");
             return new ExtenderProtocol.FilterResult(null, null, Map.of(), Map.of(), NOT_SYNCED);
         }
@@ -79,6 +80,10 @@ public final class Extender {
         List<String> names = nodeNames(args);
         if (!PodRequests.isPyFleets(pod)) {
             return names.stream().map(n -> new ExtenderProtocol.HostPriority(n, 0)).toList();
+        }
+        if (!view.synced()) {
+            // An error gives these nodes no score from the extender, rather than one ranked on a view without Pods.
+            throw new NotSyncedException(NOT_SYNCED);
         }
         PodRequest request = PodRequests.of(pod);
         List<RankedNode> engine = PlacementEngine.rank(request, view.snapshot(names));
@@ -121,6 +126,13 @@ public final class Extender {
                 .toList();
         return new ExtenderProtocol.FilterResult(new NodeList("v1", nodes, "NodeList", null), null, failed,
                 unresolvable, "");
+    }
+
+    /** The extender has not read the cluster's Pods yet; answered with HTTP 503 and this message. */
+    public static final class NotSyncedException extends RuntimeException {
+        NotSyncedException(String message) {
+            super(message);
+        }
     }
 
     /** The request cannot be understood; answered with HTTP 400 and this message. */

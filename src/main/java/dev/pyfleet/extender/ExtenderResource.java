@@ -52,6 +52,12 @@ public class ExtenderResource {
     }
 
     @ServerExceptionMapper
+    Response notSynced(Extender.NotSyncedException e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("Error", e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper
     Response malformed(Extender.MalformedRequestException e) {
         return badRequest(e.getMessage());
     }

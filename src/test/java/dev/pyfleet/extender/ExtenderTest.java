@@ -1,6 +1,7 @@
 package dev.pyfleet.extender;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,6 +34,16 @@ class ExtenderTest {
         assertThat(result.error()).isEqualTo(Extender.NOT_SYNCED);
         assertThat(result.nodeNames()).as("no node is offered").isNull();
         assertThat(view.assumed).as("nothing is counted on a node").isEmpty();
+    }
+
+    @Test
+    void nodesAreNotRankedBeforeThePodCacheIsSynced() {
+        View view = new View(false);
+        Extender extender = new Extender(view, new ExtenderMetrics(new SimpleMeterRegistry()));
+
+        assertThatThrownBy(() -> extender.prioritize(args(pod(true))))
+                .isInstanceOf(Extender.NotSyncedException.class).hasMessage(Extender.NOT_SYNCED);
+        assertThat(view.assumed).isEmpty();
     }
 
     @Test
