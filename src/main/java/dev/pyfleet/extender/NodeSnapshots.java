@@ -77,7 +77,8 @@ public final class NodeSnapshots {
                     ? Map.of() : node.getStatus().getAllocatable();
             Resources offers = new Resources(PodRequests.milli(allocatable.get("cpu")),
                     PodRequests.bytes(allocatable.get("memory")), PodRequests.bytes(allocatable.get("pods")),
-                    PodRequests.bytes(allocatable.get(PodRequests.GPU)));
+                    PodRequests.bytes(allocatable.get(PodRequests.GPU)),
+                    PodRequests.bytes(allocatable.get(PodRequests.EPHEMERAL_STORAGE)));
             List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
                     : node.getSpec().getTaints().stream().map(t -> new Taint(t.getKey(), t.getValue(), t.getEffect()))
                             .toList();

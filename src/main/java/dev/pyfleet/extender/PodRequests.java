@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 public final class PodRequests {
 
     static final String GPU = "nvidia.com/gpu";
+    static final String EPHEMERAL_STORAGE = "ephemeral-storage";
 
     private PodRequests() {
     }
@@ -63,15 +64,18 @@ public final class PodRequests {
         long cpu = 0;
         long memory = 0;
         long gpus = 0;
+        long ephemeral = 0;
         for (Container c : Optional.ofNullable(spec.getContainers()).orElse(List.of())) {
             cpu += milli(request(c, "cpu"));
             memory += bytes(request(c, "memory"));
             gpus += bytes(request(c, GPU));
+            ephemeral += bytes(request(c, EPHEMERAL_STORAGE));
         }
         for (Container c : Optional.ofNullable(spec.getInitContainers()).orElse(List.of())) {
             cpu = Math.max(cpu, milli(request(c, "cpu")));
             memory = Math.max(memory, bytes(request(c, "memory")));
             gpus = Math.max(gpus, bytes(request(c, GPU)));
+            ephemeral = Math.max(ephemeral, bytes(request(c, EPHEMERAL_STORAGE)));
         }
         if (spec.getOverhead() != null) {
             cpu += milli(spec.getOverhead().get("cpu"));
@@ -82,7 +86,7 @@ public final class PodRequests {
             cpu = Math.max(cpu, guestSize(annotations.get(Annotations.GUEST_CPU), PodRequests::milli));
             memory = Math.max(memory, guestSize(annotations.get(Annotations.GUEST_MEMORY), PodRequests::bytes));
         }
-        return new Resources(cpu, memory, 1, gpus);
+        return new Resources(cpu, memory, 1, gpus, ephemeral);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.pyfleet.placement;
 
 /**
- * Balanced: even load across nodes, for CPU and memory alike. The node where the pod adds least to the spread of
+ * Balanced: even load across nodes, for CPU and memory alike (and ephemeral storage, for a pod that asks for some). The node where the pod adds least to the spread of
  * CPU and memory shares across the nodes wins: a greedy descent on the sum of their variances. kube-scheduler's
  * LeastAllocated fills the emptiest node, which this does too, but this also counts how big a step the pod is for
  * the node, and, like BalancedAllocation, sends a CPU-hungry pod where CPU is the less used resource. The very
@@ -38,7 +38,13 @@ final class BalancedScorer implements NodeScorer {
         double memory = Fit.share(node.requested().memoryBytes(), node.allocatable().memoryBytes());
         double dCpu = Fit.cpuAfter(pod, node) - cpu;
         double dMemory = Fit.memoryAfter(pod, node) - memory;
-        return dCpu * (2 * (cpu - candidates.meanCpu()) + dCpu)
+        double added = dCpu * (2 * (cpu - candidates.meanCpu()) + dCpu)
                 + dMemory * (2 * (memory - candidates.meanMemory()) + dMemory);
+        if (!Fit.countsEphemeral(pod)) {
+            return added;
+        }
+        double ephemeral = Fit.share(node.requested().ephemeralBytes(), node.allocatable().ephemeralBytes());
+        double dEphemeral = Fit.ephemeralAfter(pod, node) - ephemeral;
+        return added + dEphemeral * (2 * (ephemeral - candidates.meanEphemeral()) + dEphemeral);
     }
 }

@@ -20,12 +20,19 @@ final class BinPackScorer implements NodeScorer {
     @Override
     public String why(PodRequest pod, NodeSnapshot node, Candidates candidates) {
         return (node.requested().pods() > 0 ? "in use" : "empty") + ", cpu " + Fit.percent(Fit.cpuAfter(pod, node))
-                + ", memory " + Fit.percent(Fit.memoryAfter(pod, node)) + " after placing";
+                + ", memory " + Fit.percent(Fit.memoryAfter(pod, node))
+                + (Fit.countsEphemeral(pod) ? ", ephemeral-storage " + Fit.percent(Fit.ephemeralAfter(pod, node)) : "")
+                + " after placing";
     }
 
-    /** Mean of the CPU and memory shares used after placing (GPUs are packed by {@link GpuFit} before this). */
+    /**
+     * Mean of the CPU and memory shares used after placing, and of the ephemeral storage share for a pod that asks
+     * for some (GPUs are packed by {@link GpuFit} before this).
+     */
     static double fullness(PodRequest pod, NodeSnapshot node) {
-        return (Fit.cpuAfter(pod, node) + Fit.memoryAfter(pod, node)) / 2;
+        return Fit.countsEphemeral(pod)
+                ? (Fit.cpuAfter(pod, node) + Fit.memoryAfter(pod, node) + Fit.ephemeralAfter(pod, node)) / 3
+                : (Fit.cpuAfter(pod, node) + Fit.memoryAfter(pod, node)) / 2;
     }
 
     /** For an empty node: the one the pod leaves emptiest, i.e. the largest for the pod's shape. */

@@ -7,11 +7,11 @@ import java.util.Map;
 /**
  * What a ranking needs to know about the candidate nodes as a whole, computed once per decision: whether a node
  * without free GPUs could take the pod, how many of the pod's app run in each topology domain, the sizes above which
- * a node counts among the largest, and the mean CPU and memory shares (summed in sorted order, so that not even the
- * last bit depends on the order the nodes came in).
+ * a node counts among the largest, and the mean CPU and memory shares, and ephemeral storage's for a pod that asks
+ * for some (summed in sorted order, so that not even the last bit depends on the order the nodes came in).
  */
 record Candidates(boolean someNodeWithoutGpus, Map<String, Integer> appPodsByDomain, long largeCpu,
-        long largeMemory, double meanCpu, double meanMemory) {
+        long largeMemory, double meanCpu, double meanMemory, double meanEphemeral) {
 
     /** The share of candidates, by size, below which a node is not among the largest that are kept back. */
     static final double LARGE = 0.9;
@@ -30,7 +30,10 @@ record Candidates(boolean someNodeWithoutGpus, Map<String, Integer> appPodsByDom
                 n.allocatable().cpuMilli())));
         double memory = mean(nodes.stream().mapToDouble(n -> Fit.share(n.requested().memoryBytes(),
                 n.allocatable().memoryBytes())));
-        return new Candidates(withoutGpus, byDomain, quantile(nodes, true), quantile(nodes, false), cpu, memory);
+        double ephemeral = !Fit.countsEphemeral(pod) ? 0 : mean(nodes.stream().mapToDouble(n -> Fit.share(
+                n.requested().ephemeralBytes(), n.allocatable().ephemeralBytes())));
+        return new Candidates(withoutGpus, byDomain, quantile(nodes, true), quantile(nodes, false), cpu, memory,
+                ephemeral);
     }
 
     private static double mean(java.util.stream.DoubleStream shares) {

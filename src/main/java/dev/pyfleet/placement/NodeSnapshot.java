@@ -14,9 +14,7 @@ public record NodeSnapshot(String name, Resources allocatable, Resources request
         List<Taint> taints, Map<String, String> labels, boolean unschedulable, Map<String, Integer> appPods) {
 
     public Resources free() {
-        return new Resources(allocatable.cpuMilli() - requested.cpuMilli(),
-                allocatable.memoryBytes() - requested.memoryBytes(), allocatable.pods() - requested.pods(),
-                allocatable.gpus() - requested.gpus());
+        return allocatable.minus(requested);
     }
 
     /** The same node with the pod placed on it: its request counted, and one more pod of its app. */

@@ -62,6 +62,10 @@ public final class PlacementEngine {
         if (need.gpus() > free.gpus()) {
             return Rejection.Reason.InsufficientGpu;
         }
+        // As kube-scheduler counts it: only a pod that asks for ephemeral storage can be refused for the lack of it.
+        if (need.ephemeralBytes() > 0 && need.ephemeralBytes() > free.ephemeralBytes()) {
+            return Rejection.Reason.InsufficientEphemeralStorage;
+        }
         if (pod.maxPerNode() > 0 && node.podsOf(pod.app()) >= pod.maxPerNode()) {
             return Rejection.Reason.MaxPerNode;
         }
@@ -94,6 +98,9 @@ public final class PlacementEngine {
                     + mebibytes(node.allocatable().memoryBytes());
             case InsufficientGpu -> "insufficient nvidia.com/gpu: needs " + need.gpus() + ", "
                     + Math.max(0, free.gpus()) + " free";
+            case InsufficientEphemeralStorage -> "insufficient ephemeral-storage: needs "
+                    + mebibytes(need.ephemeralBytes()) + ", " + mebibytes(Math.max(0, free.ephemeralBytes()))
+                    + " free of " + mebibytes(node.allocatable().ephemeralBytes());
             case MaxPerNode -> "already runs " + node.podsOf(pod.app()) + " pods of " + pod.app()
                     + " (placement.maxPerNode " + pod.maxPerNode() + ")";
         };

@@ -4,5 +4,5 @@ package dev.pyfleet.placement;
 public record Rejection(Reason reason, String message) {
 
     public enum Reason { Unschedulable, NodeSelector, Taint, TooManyPods, InsufficientCpu, InsufficientMemory,
-        InsufficientGpu, MaxPerNode }
+        InsufficientGpu, InsufficientEphemeralStorage, MaxPerNode }
 }

@@ -34,7 +34,8 @@ final class FleetModel {
 
         Kind(PodRequest request, java.util.Set<String> onlyOn) {
             this.request = request;
-            this.size = new long[] {need().cpuMilli(), mebibytesUp(need().memoryBytes()), 1, need().gpus()};
+            this.size = new long[] {need().cpuMilli(), mebibytesUp(need().memoryBytes()), 1, need().gpus(),
+                mebibytesUp(need().ephemeralBytes())};
             this.onlyOn = onlyOn;
         }
 
@@ -59,7 +60,10 @@ final class FleetModel {
             return request.maxPerNode();
         }
 
-        /** What one Pod takes, as the program counts it: CPU millicores, memory in MiB (rounded up), 1 pod, GPUs. */
+        /**
+         * What one Pod takes, as the program counts it: CPU millicores, memory in MiB (rounded up), 1 pod, GPUs,
+         * ephemeral storage in MiB (rounded up).
+         */
         long[] size() {
             return size;
         }
@@ -196,7 +200,8 @@ final class FleetModel {
     long[] caps(int node) {
         NodeSnapshot snapshot = nodes.get(node);
         Resources room = snapshot.allocatable().minus(fixed[node]);
-        long[] caps = {room.cpuMilli(), Math.floorDiv(room.memoryBytes(), MIB), room.pods(), room.gpus()};
+        long[] caps = {room.cpuMilli(), Math.floorDiv(room.memoryBytes(), MIB), room.pods(), room.gpus(),
+            Math.floorDiv(room.ephemeralBytes(), MIB)};
         long[] load = new long[caps.length];
         for (Kind kind : kinds) {
             long count = now(kind, node);
@@ -312,7 +317,8 @@ final class FleetModel {
             case 0 -> resources.cpuMilli();
             case 1 -> resources.memoryBytes();
             case 2 -> resources.pods();
-            default -> resources.gpus();
+            case 3 -> resources.gpus();
+            default -> resources.ephemeralBytes();
         };
     }
 

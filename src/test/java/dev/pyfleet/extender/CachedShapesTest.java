@@ -70,7 +70,7 @@ class CachedShapesTest {
               unschedulable: true
               taints: [{key: dedicated, value: vms, effect: NoSchedule}]
             status:
-              allocatable: {cpu: "16", memory: 64Gi, pods: "110", nvidia.com/gpu: "2"}
+              allocatable: {cpu: "16", memory: 64Gi, pods: "110", nvidia.com/gpu: "2", ephemeral-storage: 100Gi}
               capacity: {cpu: "16", memory: 64Gi}
               images: [{names: [quay.io/kubevirt/virt-launcher:v1], sizeBytes: 400000000}]
               conditions: [{type: Ready, status: "True"}]
@@ -93,6 +93,8 @@ class CachedShapesTest {
         assertThat(NodeSnapshots.of(kept, List.<Pod>of(), List.of(), Optional.empty()))
                 .isEqualTo(NodeSnapshots.of(NODE, List.<Pod>of(), List.of(), Optional.empty()));
         assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("7");
+        assertThat(NodeSnapshots.of(kept, List.<Pod>of(), List.of(), Optional.empty()).allocatable().ephemeralBytes())
+                .as("the node's local disk for Pods").isEqualTo(100L << 30);
     }
 
     @Test

@@ -84,7 +84,7 @@ class ExtenderIT {
     void setUp() {
         namespace = new TestNamespace(client, "extender");
         pool = namespace.name();
-        FakeNodes.create(client, pool, 3, Map.of("pyfleet.dev/test-pool", pool), "4", "16Gi");
+        FakeNodes.create(client, pool, 3, Map.of("pyfleet.dev/test-pool", pool), "4", "16Gi", "100Gi");
         // The extender learns of nodes from its own informer: wait until it would place on all three.
         String probe = probe();
         Awaitility.await("the extender's cache knows the new nodes").atMost(Duration.ofSeconds(30))
@@ -109,6 +109,57 @@ class ExtenderIT {
     void spreadPutsThreeReplicasOnThreeNodes() {
         app("spread", "Spread", 3, "100m");
         assertThat(awaitBound("spread", 3)).hasSize(3).allSatisfy((node, pods) -> assertThat(pods).isEqualTo(1));
+    }
+
+    /**
+     * Local disk is packed like CPU and memory for a Pod that asks for some. Node 0 holds 1 CPU and 60Gi of disk, node
+     * 1 holds 1.5 CPU and none (Pods bound there directly): by CPU and memory alone BinPack would take node 1, by
+     * all three it takes node 0. A Pod asking for more disk than any node has stays Pending, and says why.
+     */
+    @Test
+    void binPackCountsEphemeralStorageAndAPodNoDiskHoldsSaysSo() {
+        bare("disk-heavy", pool + "-0", "1", "60Gi");
+        bare("cpu-heavy", pool + "-1", "1500m", null);
+        PythonApps.create(client, namespace.name(), """
+                metadata: {name: scratch}
+                spec:
+                  image: ghcr.io/acme/scratch:1
+                  process: {type: wsgi, module: "app:app"}
+                  replicas: 1
+                  resources: {requests: {cpu: 500m, memory: 256Mi, ephemeral-storage: 20Gi}}
+                  placement: {strategy: BinPack, nodeSelector: {pyfleet.dev/test-pool: %s}}
+                """.formatted(pool));
+        assertThat(awaitBound("scratch", 1)).containsOnlyKeys(pool + "-0");
+
+        PythonApps.create(client, namespace.name(), """
+                metadata: {name: hoard}
+                spec:
+                  image: ghcr.io/acme/hoard:1
+                  process: {type: wsgi, module: "app:app"}
+                  replicas: 1
+                  resources: {requests: {cpu: 100m, memory: 128Mi, ephemeral-storage: 200Gi}}
+                  placement: {strategy: BinPack, nodeSelector: {pyfleet.dev/test-pool: %s}}
+                """.formatted(pool));
+        Awaitility.await("FailedScheduling event naming ephemeral storage").atMost(Duration.ofSeconds(60))
+                .until(() -> client.v1().events().inNamespace(namespace.name()).list().getItems().stream()
+                        .anyMatch(e -> "FailedScheduling".equals(e.getReason())
+                                && e.getInvolvedObject().getName().startsWith("hoard-")
+                                && e.getMessage().contains("ephemeral-storage")));
+        assertThat(PythonApps.pods(client, namespace.name(), "hoard")).singleElement()
+                .satisfies(p -> assertThat(p.getSpec().getNodeName()).isNull());
+    }
+
+    /** A Pod that is no app's, bound to the node directly (no scheduler), asking for cpu and, if given, local disk. */
+    private void bare(String name, String node, String cpu, String ephemeralStorage) {
+        Map<String, Quantity> requests = new java.util.HashMap<>(Map.of("cpu", new Quantity(cpu)));
+        if (ephemeralStorage != null) {
+            requests.put("ephemeral-storage", new Quantity(ephemeralStorage));
+        }
+        client.pods().inNamespace(namespace.name()).resource(new PodBuilder().withNewMetadata().withName(name)
+                .endMetadata().withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("i")
+                .withNewResources().withRequests(requests).endResources().endContainer().endSpec().build()).create();
+        Awaitility.await(name + " running").atMost(Duration.ofSeconds(30)).until(() -> PythonApps.isReady(
+                client.pods().inNamespace(namespace.name()).withName(name).get()));
     }
 
     /** kube-scheduler's own filters pass the fourth pod everywhere; only the extender knows it cannot go. */

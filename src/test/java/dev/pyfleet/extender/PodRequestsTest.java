@@ -41,6 +41,24 @@ class PodRequestsTest {
         assertThat(r.memoryBytes()).isEqualTo(4L << 30);
     }
 
+    /** As kube-scheduler sums it: the containers' requests (a limit alone stands for one), or the largest init's. */
+    @Test
+    void ephemeralStorageIsCountedLikeMemory() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("demo").endMetadata().withNewSpec()
+                .addNewContainer().withName("app").withNewResources()
+                .addToRequests("ephemeral-storage", new Quantity("1Gi")).endResources().endContainer()
+                .addNewContainer().withName("sidecar").withNewResources()
+                .addToLimits("ephemeral-storage", new Quantity("512Mi")).endResources().endContainer()
+                .addNewInitContainer().withName("unpack").withNewResources()
+                .addToRequests("ephemeral-storage", new Quantity("1Gi")).endResources().endInitContainer()
+                .endSpec().build();
+        assertThat(PodRequests.resources(pod).ephemeralBytes()).isEqualTo(1536L << 20);
+
+        pod.getSpec().getInitContainers().get(0).getResources().getRequests()
+                .put("ephemeral-storage", new Quantity("4Gi"));
+        assertThat(PodRequests.resources(pod).ephemeralBytes()).as("the largest init container's").isEqualTo(4L << 30);
+    }
+
     @Test
     void guestSizesOnAnyOtherPodAreNotRead() {
         // A stranger's pod, a pod labelled as PyFleet's but controlled by nothing, one owned but not controlled.

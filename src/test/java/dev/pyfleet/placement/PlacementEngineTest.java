@@ -38,6 +38,7 @@ class PlacementEngineTest {
             not enough cpu         | InsufficientCpu    | insufficient cpu: needs 2000m, 1000m free of 4000m
             not enough memory      | InsufficientMemory | insufficient memory: needs 8192Mi, 4096Mi free of 16384Mi
             not enough gpus        | InsufficientGpu    | insufficient nvidia.com/gpu: needs 1, 0 free
+            not enough local disk  | InsufficientEphemeralStorage | insufficient ephemeral-storage: needs 8192Mi, 2048Mi free of 20480Mi
             app already at maximum | MaxPerNode         | already runs 2 pods of demo/shop (placement.maxPerNode 2)
             """)
     void everyRejectionIsExplained(String what, Rejection.Reason reason, String message) {
@@ -54,6 +55,13 @@ class PlacementEngineTest {
             case InsufficientMemory -> pod = pod(500, 8, Strategy.Balanced);
             case InsufficientGpu -> pod = new PodRequest("demo", "p", new Resources(500, GI, 1, 1), "demo/shop",
                     Strategy.Balanced, 0, List.of(), Map.of());
+            case InsufficientEphemeralStorage -> {
+                base = new NodeSnapshot("n", new Resources(4000, 16 * GI, 110, 0, 20 * GI),
+                        new Resources(3000, 12 * GI, 1, 0, 18 * GI), Optional.empty(), List.of(), base.labels(), false,
+                        Map.of());
+                pod = new PodRequest("demo", "p", new Resources(500, GI, 1, 0, 8 * GI), "demo/shop",
+                        Strategy.Balanced, 0, List.of(), Map.of());
+            }
             case MaxPerNode -> {
                 base = new NodeSnapshot("n", base.allocatable(), base.requested(), Optional.empty(), List.of(),
                         base.labels(), false, Map.of("demo/shop", 2));
@@ -63,6 +71,49 @@ class PlacementEngineTest {
         FilterResult result = PlacementEngine.filter(pod, List.of(base));
         assertThat(result.fits()).as(what).isEmpty();
         assertThat(result.rejected().get("n")).isEqualTo(new Rejection(reason, message));
+    }
+
+    /** As kube-scheduler counts it: a node that reports no ephemeral storage refuses only Pods that ask for some. */
+    @Test
+    void ephemeralStorageLimitsOnlyPodsThatAskForIt() {
+        NodeSnapshot noDiskReported = node("n", 4000, 16, 0, 0);
+        PodRequest asks = new PodRequest("demo", "p", new Resources(500, GI, 1, 0, GI), "demo/shop",
+                Strategy.Balanced, 0, List.of(), Map.of());
+
+        assertThat(PlacementEngine.filter(pod(500, 1, Strategy.Balanced), List.of(noDiskReported)).fits())
+                .containsExactly("n");
+        assertThat(PlacementEngine.filter(asks, List.of(noDiskReported)).rejected().get("n").reason())
+                .isEqualTo(Rejection.Reason.InsufficientEphemeralStorage);
+    }
+
+    /** A Pod that asks for local disk is packed by it too: of two nodes equal in CPU and memory, the fuller disk. */
+    @Test
+    void binPackWeighsEphemeralStorageForAPodThatAsksForIt() {
+        NodeSnapshot emptyDisk = new NodeSnapshot("empty-disk", new Resources(4000, 16 * GI, 110, 0, 100 * GI),
+                new Resources(1000, 4 * GI, 2, 0, 0), Optional.empty(), List.of(), Map.of(), false, Map.of());
+        NodeSnapshot fullDisk = new NodeSnapshot("full-disk", new Resources(4000, 16 * GI, 110, 0, 100 * GI),
+                new Resources(1000, 4 * GI, 2, 0, 80 * GI), Optional.empty(), List.of(), Map.of(), false, Map.of());
+        PodRequest asks = new PodRequest("demo", "p", new Resources(500, GI, 1, 0, 10 * GI), "demo/shop",
+                Strategy.BinPack, 0, List.of(), Map.of());
+
+        assertThat(PlacementEngine.rank(asks, List.of(emptyDisk, fullDisk))).first()
+                .satisfies(r -> assertThat(r.node()).isEqualTo("full-disk"));
+        assertThat(PlacementEngine.explain(asks, List.of(emptyDisk, fullDisk)).get("full-disk"))
+                .contains("ephemeral-storage 90%");
+    }
+
+    /** Balanced evens local disk too, for a Pod that asks for some: of two nodes equal otherwise, the emptier disk. */
+    @Test
+    void balancedEvensEphemeralStorageForAPodThatAsksForIt() {
+        NodeSnapshot emptyDisk = new NodeSnapshot("empty-disk", new Resources(4000, 16 * GI, 110, 0, 100 * GI),
+                new Resources(1000, 4 * GI, 2, 0, 0), Optional.empty(), List.of(), Map.of(), false, Map.of());
+        NodeSnapshot fullDisk = new NodeSnapshot("full-disk", new Resources(4000, 16 * GI, 110, 0, 100 * GI),
+                new Resources(1000, 4 * GI, 2, 0, 80 * GI), Optional.empty(), List.of(), Map.of(), false, Map.of());
+        PodRequest asks = new PodRequest("demo", "p", new Resources(500, GI, 1, 0, 10 * GI), "demo/shop",
+                Strategy.Balanced, 0, List.of(), Map.of());
+
+        assertThat(PlacementEngine.rank(asks, List.of(fullDisk, emptyDisk))).first()
+                .satisfies(r -> assertThat(r.node()).isEqualTo("empty-disk"));
     }
 
     @Test

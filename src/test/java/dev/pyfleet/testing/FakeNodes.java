@@ -18,9 +18,20 @@ public final class FakeNodes {
     /** Creates {@code prefix-0 … prefix-(count-1)} with the label, and waits until a scheduler may use them. */
     public static void create(KubernetesClient client, String prefix, int count, Map<String, String> labels,
             String cpu, String memory) {
+        create(client, prefix, count, labels, Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory),
+                "pods", new Quantity("110")));
+    }
+
+    /** As above, the nodes offering ephemeral storage (local disk for Pods) as well. */
+    public static void create(KubernetesClient client, String prefix, int count, Map<String, String> labels,
+            String cpu, String memory, String ephemeralStorage) {
+        create(client, prefix, count, labels, Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory),
+                "pods", new Quantity("110"), "ephemeral-storage", new Quantity(ephemeralStorage)));
+    }
+
+    private static void create(KubernetesClient client, String prefix, int count, Map<String, String> labels,
+            Map<String, Quantity> resources) {
         for (int i = 0; i < count; i++) {
-            Map<String, Quantity> resources = Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory),
-                    "pods", new Quantity("110"));
             client.nodes().resource(new NodeBuilder().withNewMetadata().withName(prefix + "-" + i)
                     .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels(labels).endMetadata()
                     .withNewStatus().addToAllocatable(resources).addToCapacity(resources).endStatus().build())
