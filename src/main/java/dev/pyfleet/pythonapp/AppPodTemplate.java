@@ -105,6 +105,7 @@ public final class AppPodTemplate {
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .withContainers(container(spec, effective))
+                .withVolumes(AppStorage.volumes(spec.storage()))
                 .endSpec()
                 .build();
     }
@@ -148,7 +149,8 @@ public final class AppPodTemplate {
                 .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort()
                 .withEnv(env)
                 .withEnvFrom(spec.envFrom())
-                .withResources(spec.resources())
+                .withResources(AppStorage.resources(spec.resources(), spec.storage()))
+                .withVolumeMounts(AppStorage.mounts(spec.storage()))
                 .withStartupProbe(startupProbe(spec.healthCheck()))
                 .withReadinessProbe(probe(spec.healthCheck()))
                 .withLivenessProbe(probe(spec.healthCheck()))

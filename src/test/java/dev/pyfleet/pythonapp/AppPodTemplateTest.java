@@ -8,6 +8,8 @@ import dev.pyfleet.api.v1alpha1.PythonApp;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 class AppPodTemplateTest {
@@ -141,5 +143,59 @@ class AppPodTemplateTest {
         assertThat(AppPodTemplate.of(app(WSGI.replace("1.4.2", "1.4.3")), "pyfleet-scheduler").revision())
                 .isNotEqualTo(base);
         assertThat(AppPodTemplate.of(app(WSGI), "default-scheduler").revision()).isNotEqualTo(base);
+    }
+
+    @Test
+    void scratchSpaceIsASizedTmpAndTheContainersEphemeralStorage() {
+        PodSpec pod = AppPodTemplate.of(app(WSGI + "storage: {scratch: 2Gi}\n"), "pyfleet-scheduler").pod(0)
+                .getSpec();
+        assertThat(pod.getVolumes()).singleElement().satisfies(v -> {
+            assertThat(v.getName()).isEqualTo("scratch");
+            assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("2Gi"));
+        });
+        Container app = pod.getContainers().get(0);
+        assertThat(app.getVolumeMounts()).singleElement().satisfies(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/tmp");
+            assertThat(m.getReadOnly()).isNull();
+        });
+        assertThat(app.getResources().getRequests()).containsEntry("ephemeral-storage", new Quantity("2Gi"))
+                .containsEntry("cpu", new Quantity("1")).containsEntry("memory", new Quantity("512Mi"));
+        assertThat(Quantity.getAmountInBytes(app.getResources().getLimits().get("ephemeral-storage")))
+                .as("2Gi and 512Mi for logs and the writable layer").isEqualByComparingTo("2684354560");
+    }
+
+    @Test
+    void volumesAreMountedReadOnlyUnlessAskedAndSecretsReadableByTheAppOnly() {
+        PodSpec pod = AppPodTemplate.of(app(WSGI + """
+                storage:
+                  volumes:
+                    - {name: uploads, mountPath: /srv/uploads, persistentVolumeClaim: shop-uploads, readOnly: false}
+                    - {name: archive, mountPath: /srv/archive, persistentVolumeClaim: shop-archive}
+                    - {name: settings, mountPath: /etc/shop, configMap: shop-settings}
+                    - {name: keys, mountPath: /etc/shop-keys, secret: shop-keys}
+                """), "pyfleet-scheduler").pod(0).getSpec();
+
+        assertThat(pod.getVolumes()).extracting(v -> v.getName())
+                .containsExactly("vol-uploads", "vol-archive", "vol-settings", "vol-keys");
+        assertThat(pod.getVolumes().get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("shop-uploads");
+        assertThat(pod.getVolumes().get(0).getPersistentVolumeClaim().getReadOnly()).isFalse();
+        assertThat(pod.getVolumes().get(1).getPersistentVolumeClaim().getReadOnly()).isTrue();
+        assertThat(pod.getVolumes().get(2).getConfigMap().getName()).isEqualTo("shop-settings");
+        assertThat(pod.getVolumes().get(3).getSecret().getSecretName()).isEqualTo("shop-keys");
+        assertThat(pod.getVolumes().get(3).getSecret().getDefaultMode()).isEqualTo(0440);
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getMountPath() + " "
+                + m.getReadOnly()).containsExactly("/srv/uploads false", "/srv/archive true", "/etc/shop true",
+                        "/etc/shop-keys true");
+        assertThat(pod.getSecurityContext().getFsGroup()).as("files of the volumes are the app's group's")
+                .isEqualTo(10001L);
+    }
+
+    @Test
+    void anAppWithoutStorageHasNoVolumesSoItsRevisionStaysAsItWas() {
+        AppPodTemplate template = AppPodTemplate.of(app(WSGI), "pyfleet-scheduler");
+        String json = SERIALIZATION.asJson(template.pod(0).getSpec());
+        assertThat(json).doesNotContain("volumes").doesNotContain("volumeMounts").doesNotContain("ephemeral");
+        assertThat(AppPodTemplate.of(app(WSGI + "storage: {scratch: 1Gi}\n"), "pyfleet-scheduler").revision())
+                .as("scratch space changes the Pods").isNotEqualTo(template.revision());
     }
 }

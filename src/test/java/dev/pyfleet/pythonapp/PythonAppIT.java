@@ -156,6 +156,35 @@ class PythonAppIT {
         }
     }
 
+    /** Scratch space, a ConfigMap and a Secret reach the app's Pods as the API server keeps them, and they run. */
+    @Test
+    void storageReachesThePodsAndTheyRun() {
+        client.configMaps().inNamespace(ns()).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("shop-settings").endMetadata().addToData("settings.toml", "debug = false")
+                .build()).create();
+        client.secrets().inNamespace(ns()).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("shop-keys").endMetadata().addToStringData("token", "s3cr3t").build())
+                .create();
+        PythonApps.create(client, ns(), SHOP + """
+                  storage:
+                    scratch: 1Gi
+                    volumes:
+                      - {name: settings, mountPath: /etc/shop, configMap: shop-settings}
+                      - {name: keys, mountPath: /etc/shop-keys, secret: shop-keys}
+                """);
+        PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90);
+
+        assertThat(PythonApps.pods(client, ns(), "shop")).hasSize(3).allSatisfy(pod -> {
+            assertThat(pod.getSpec().getVolumes()).extracting(v -> v.getName())
+                    .containsExactly("scratch", "vol-settings", "vol-keys");
+            assertThat(pod.getSpec().getVolumes().get(0).getEmptyDir().getSizeLimit().toString()).isEqualTo("1Gi");
+            assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts())
+                    .extracting(m -> m.getMountPath()).containsExactly("/tmp", "/etc/shop", "/etc/shop-keys");
+            assertThat(pod.getSpec().getContainers().get(0).getResources().getRequests().get("ephemeral-storage")
+                    .toString()).isEqualTo("1Gi");
+        });
+    }
+
     @Test
     void imageChangeRollsOutWithinSurgeAndUnavailabilityBounds() throws Exception {
         PythonApps.create(client, ns(), SHOP);

@@ -37,6 +37,20 @@ class PythonAppValidationIT {
         cluster.client().resource(created).delete();
     }
 
+    @Test
+    void storageIsAcceptedAndVolumesAreReadOnlyUnlessAsked() {
+        PythonApp created = create(VALID + """
+                  storage:
+                    scratch: 512Mi
+                    volumes:
+                      - {name: uploads, mountPath: /srv/uploads, persistentVolumeClaim: uploads, readOnly: false}
+                      - {name: settings, mountPath: /etc/shop, configMap: shop-settings}
+                """);
+        assertThat(created.getSpec().storage().scratch()).isEqualTo("512Mi");
+        assertThat(created.getSpec().storage().volumes()).extracting(v -> v.readOnly()).containsExactly(false, true);
+        cluster.client().resource(created).delete();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             image missing                 | image: ghcr.io/acme/shop:1.0.0 |                                         | spec.image: Required value
@@ -68,6 +82,18 @@ class PythonAppValidationIT {
             request above its limit       | process:                       | resources: {requests: {memory: 1Gi}, limits: {memory: 256Mi}} ;; process: | resources.requests.memory must not be more than resources.limits.memory
             cpu that is not a quantity    | process:                       | resources: {requests: {cpu: lots}} ;; process: | resources.requests.cpu must be a quantity such as 500m
             no surge and no unavailable set | process:                     | rollout: {maxSurge: 0} ;; process: | (maxUnavailable defaults to 0)
+            scratch that is no size       | process:                       | storage: {scratch: lots} ;; process: | spec.storage.scratch: Invalid value
+            scratch of nothing            | process:                       | storage: {scratch: "0"} ;; process: | storage.scratch must be more than 0 and at most 1Ti
+            scratch of two tebibytes      | process:                       | storage: {scratch: 2Ti} ;; process: | storage.scratch must be more than 0 and at most 1Ti
+            volume of an unknown kind     | process:                       | storage: {volumes: [{name: data, mountPath: /data, hostPath: /var/lib}]} ;; process: | each volume names exactly one source: persistentVolumeClaim, configMap or secret
+            volume of two kinds           | process:                       | storage: {volumes: [{name: data, mountPath: /data, configMap: a, secret: b}]} ;; process: | each volume names exactly one source
+            two volumes at one path       | process:                       | storage: {volumes: [{name: a, mountPath: /data, configMap: a}, {name: b, mountPath: /data/, secret: b}]} ;; process: | two volumes are mounted at the same path
+            two volumes of one name       | process:                       | storage: {volumes: [{name: a, mountPath: /a, configMap: a}, {name: a, mountPath: /b, secret: b}]} ;; process: | two volumes have the same name
+            relative mount path           | process:                       | storage: {volumes: [{name: a, mountPath: data, configMap: a}]} ;; process: | spec.storage.volumes[0].mountPath: Invalid value
+            mount path climbing out       | process:                       | storage: {volumes: [{name: a, mountPath: /srv/../etc, configMap: a}]} ;; process: | mountPath must not contain a .. segment
+            volume over the scratch space | process:                       | storage: {scratch: 1Gi, volumes: [{name: a, mountPath: /tmp/cache, configMap: a}]} ;; process: | a volume cannot be mounted at or under /tmp
+            Secret volume on a VM pool    | process:                       | python: "3.12" ;; runtime: {type: VMPool, poolRef: {name: vms}} ;; storage: {volumes: [{name: keys, mountPath: /etc/keys, secret: keys}]} ;; process: | storage (scratch space and volumes) is for apps that run as Pods
+            scratch and ephemeral-storage | process:                       | resources: {requests: {ephemeral-storage: 1Gi}} ;; storage: {scratch: 1Gi} ;; process: | set ephemeral-storage either by storage.scratch or in resources, not both
             """)
     void invalidAppIsRejectedWithAMessageThatNamesTheProblem(String what, String replace, String with,
             String message) {

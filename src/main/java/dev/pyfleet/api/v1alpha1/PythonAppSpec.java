@@ -52,6 +52,15 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
         + "|| quantity(string(self.resources.requests['memory']))"
         + ".compareTo(quantity(string(self.resources.limits['memory']))) <= 0",
         message = "resources.requests.memory must not be more than resources.limits.memory", fieldPath = ".resources")
+@ValidationRule(value = "!has(self.storage) || !has(self.runtime) || !has(self.runtime.type) "
+        + "|| self.runtime.type != 'VMPool'",
+        message = "storage (scratch space and volumes) is for apps that run as Pods: an app on a VM pool keeps its "
+                + "files on the pool's VMs", fieldPath = ".storage")
+@ValidationRule(value = "!has(self.storage) || !has(self.storage.scratch) || !has(self.resources) "
+        + "|| ((!has(self.resources.requests) || !('ephemeral-storage' in self.resources.requests)) "
+        + "&& (!has(self.resources.limits) || !('ephemeral-storage' in self.resources.limits)))",
+        message = "set ephemeral-storage either by storage.scratch or in resources, not both",
+        fieldPath = ".storage.scratch")
 public record PythonAppSpec(
         @Required @Size(min = 1, max = 512) @Pattern(ImageReference.PATTERN)
         @JsonPropertyDescription("Container image holding the app and its dependencies, e.g. ghcr.io/acme/shop:1.4.2.")
@@ -114,5 +123,8 @@ public record PythonAppSpec(
         RolloutSpec rollout,
 
         @JsonPropertyDescription("The PodDisruptionBudget; omitted: minAvailable 1 when replicas > 1.")
-        DisruptionBudgetSpec disruptionBudget) {
+        DisruptionBudgetSpec disruptionBudget,
+
+        @JsonPropertyDescription("Scratch space and volumes for the app's Pods (runtime.type Pods only).")
+        StorageSpec storage) {
 }
