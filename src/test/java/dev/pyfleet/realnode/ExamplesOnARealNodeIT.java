@@ -21,9 +21,13 @@ import dev.pyfleet.testing.NodeProcesses;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -161,6 +165,56 @@ class ExamplesOnARealNodeIT {
         assertThat(PythonApps.condition(degraded, "Degraded").getMessage())
                 .contains("killed for using more than its memory limit of 64Mi");
         assertThat(warnings("hungry")).contains("OOMKilled");
+    }
+
+    /**
+     * An app's files as it sees them, running as UID 10001 under the restricted profile: it writes its scratch space
+     * (/tmp, where it serves from) and its claim's volume, and reads a ConfigMap's key as a file. The claim is bound
+     * to a directory of this machine, whose file then belongs to the app's user.
+     */
+    @Test
+    void anAppWritesItsScratchSpaceAndItsVolumeAndReadsItsConfigMap() throws Exception {
+        Path disk = Files.createTempDirectory("pyfleet-volume-");
+        Files.setAttribute(disk, "unix:uid", 10001);
+        Files.setAttribute(disk, "unix:gid", 10001);
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("files-settings").endMetadata().addToData("greeting", "hello from a file").build()).create();
+        client.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("files-disk")
+                .endMetadata().withNewSpec().withStorageClassName("manual").withAccessModes("ReadWriteOnce")
+                .addToCapacity("storage", new Quantity("1Gi")).withNewHostPath().withPath(disk.toString())
+                .endHostPath().withNewClaimRef().withNamespace(NS).withName("files-data").endClaimRef().endSpec()
+                .build()).create();
+        client.persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder().withNewMetadata()
+                .withName("files-data").endMetadata().withNewSpec().withStorageClassName("manual")
+                .withAccessModes("ReadWriteOnce").withNewResources().addToRequests("storage", new Quantity("1Gi"))
+                .endResources().endSpec().build()).create();
+        try {
+            create("files", "image: ghcr.io/pyfleet/examples/hello-wsgi:1.0.0",
+                    "process: {type: command, command: [python3, -c, \"" + String.join("; ",
+                            "import os, pathlib, functools, http.server",
+                            "pathlib.Path('/srv/data/kept.txt').write_text('kept')",
+                            "answer = 'uid=%d data=%s settings=%s' % (os.getuid(), "
+                                    + "pathlib.Path('/srv/data/kept.txt').read_text(), "
+                                    + "pathlib.Path('/etc/files/greeting').read_text())",
+                            "pathlib.Path('/tmp/index.html').write_text(answer)",
+                            "http.server.ThreadingHTTPServer(('', int(os.environ['PORT'])), functools.partial("
+                                    + "http.server.SimpleHTTPRequestHandler, directory='/tmp')).serve_forever()")
+                            + "\"]}",
+                    "replicas: 1",
+                    "storage: {scratch: 64Mi, volumes: [{name: data, mountPath: /srv/data, "
+                            + "persistentVolumeClaim: files-data, readOnly: false}, "
+                            + "{name: settings, mountPath: /etc/files, configMap: files-settings}]}");
+            PythonApps.await(client, NS, "files", conditionIs("Ready", "True"), 180);
+
+            assertThat(get("files", "/")).isEqualTo("uid=10001 data=kept settings=hello from a file");
+            Path kept = disk.resolve("kept.txt");
+            assertThat(kept).hasContent("kept");
+            assertThat(Files.getAttribute(kept, "unix:uid")).as("written by the app's user").isEqualTo(10001);
+        } finally {
+            client.resources(PythonApp.class).inNamespace(NS).withName("files").delete();
+            client.persistentVolumeClaims().inNamespace(NS).withName("files-data").delete();
+            client.persistentVolumes().withName("files-disk").delete();
+        }
     }
 
     private void create(String name, String... specLines) {
