@@ -22,9 +22,12 @@ final class BalancedScorer implements NodeScorer {
 
     @Override
     public String why(PodRequest pod, NodeSnapshot node, Candidates candidates) {
+        boolean disk = Fit.countsEphemeral(pod);
         return "cpu " + Fit.percent(Fit.cpuAfter(pod, node)) + ", memory " + Fit.percent(Fit.memoryAfter(pod, node))
+                + (disk ? ", ephemeral-storage " + Fit.percent(Fit.ephemeralAfter(pod, node)) : "")
                 + " after placing (mean of the candidates: cpu " + Fit.percent(candidates.meanCpu()) + ", memory "
-                + Fit.percent(candidates.meanMemory()) + ")";
+                + Fit.percent(candidates.meanMemory())
+                + (disk ? ", ephemeral-storage " + Fit.percent(candidates.meanEphemeral()) : "") + ")";
     }
 
     /**

@@ -120,26 +120,10 @@ class ExtenderIT {
     void binPackCountsEphemeralStorageAndAPodNoDiskHoldsSaysSo() {
         bare("disk-heavy", pool + "-0", "1", "60Gi");
         bare("cpu-heavy", pool + "-1", "1500m", null);
-        PythonApps.create(client, namespace.name(), """
-                metadata: {name: scratch}
-                spec:
-                  image: ghcr.io/acme/scratch:1
-                  process: {type: wsgi, module: "app:app"}
-                  replicas: 1
-                  resources: {requests: {cpu: 500m, memory: 256Mi, ephemeral-storage: 20Gi}}
-                  placement: {strategy: BinPack, nodeSelector: {pyfleet.dev/test-pool: %s}}
-                """.formatted(pool));
+        diskApp("scratch", "500m", "20Gi");
         assertThat(awaitBound("scratch", 1)).containsOnlyKeys(pool + "-0");
 
-        PythonApps.create(client, namespace.name(), """
-                metadata: {name: hoard}
-                spec:
-                  image: ghcr.io/acme/hoard:1
-                  process: {type: wsgi, module: "app:app"}
-                  replicas: 1
-                  resources: {requests: {cpu: 100m, memory: 128Mi, ephemeral-storage: 200Gi}}
-                  placement: {strategy: BinPack, nodeSelector: {pyfleet.dev/test-pool: %s}}
-                """.formatted(pool));
+        diskApp("hoard", "100m", "200Gi");
         Awaitility.await("FailedScheduling event naming ephemeral storage").atMost(Duration.ofSeconds(60))
                 .until(() -> client.v1().events().inNamespace(namespace.name()).list().getItems().stream()
                         .anyMatch(e -> "FailedScheduling".equals(e.getReason())
@@ -147,6 +131,19 @@ class ExtenderIT {
                                 && e.getMessage().contains("ephemeral-storage")));
         assertThat(PythonApps.pods(client, namespace.name(), "hoard")).singleElement()
                 .satisfies(p -> assertThat(p.getSpec().getNodeName()).isNull());
+    }
+
+    /** One BinPack replica asking for cpu, 256Mi and local disk. */
+    private void diskApp(String name, String cpu, String ephemeralStorage) {
+        PythonApps.create(client, namespace.name(), """
+                metadata: {name: %s}
+                spec:
+                  image: ghcr.io/acme/%s:1
+                  process: {type: wsgi, module: "app:app"}
+                  replicas: 1
+                  resources: {requests: {cpu: %s, memory: 256Mi, ephemeral-storage: %s}}
+                  placement: {strategy: BinPack, nodeSelector: {pyfleet.dev/test-pool: %s}}
+                """.formatted(name, name, cpu, ephemeralStorage, pool));
     }
 
     /** A Pod that is no app's, bound to the node directly (no scheduler), asking for cpu and, if given, local disk. */

@@ -86,34 +86,29 @@ class PlacementEngineTest {
                 .isEqualTo(Rejection.Reason.InsufficientEphemeralStorage);
     }
 
-    /** A Pod that asks for local disk is packed by it too: of two nodes equal in CPU and memory, the fuller disk. */
-    @Test
-    void binPackWeighsEphemeralStorageForAPodThatAsksForIt() {
-        NodeSnapshot emptyDisk = new NodeSnapshot("empty-disk", new Resources(4000, 16 * GI, 110, 0, 100 * GI),
-                new Resources(1000, 4 * GI, 2, 0, 0), Optional.empty(), List.of(), Map.of(), false, Map.of());
-        NodeSnapshot fullDisk = new NodeSnapshot("full-disk", new Resources(4000, 16 * GI, 110, 0, 100 * GI),
-                new Resources(1000, 4 * GI, 2, 0, 80 * GI), Optional.empty(), List.of(), Map.of(), false, Map.of());
-        PodRequest asks = new PodRequest("demo", "p", new Resources(500, GI, 1, 0, 10 * GI), "demo/shop",
-                Strategy.BinPack, 0, List.of(), Map.of());
-
-        assertThat(PlacementEngine.rank(asks, List.of(emptyDisk, fullDisk))).first()
-                .satisfies(r -> assertThat(r.node()).isEqualTo("full-disk"));
-        assertThat(PlacementEngine.explain(asks, List.of(emptyDisk, fullDisk)).get("full-disk"))
-                .contains("ephemeral-storage 90%");
+    /** A node of 100Gi local disk with {@code usedDiskGi} of it requested, equal to the others in all else. */
+    static NodeSnapshot disk(String name, long usedDiskGi) {
+        return new NodeSnapshot(name, new Resources(4000, 16 * GI, 110, 0, 100 * GI),
+                new Resources(1000, 4 * GI, 2, 0, usedDiskGi * GI), Optional.empty(), List.of(), Map.of(), false,
+                Map.of());
     }
 
-    /** Balanced evens local disk too, for a Pod that asks for some: of two nodes equal otherwise, the emptier disk. */
-    @Test
-    void balancedEvensEphemeralStorageForAPodThatAsksForIt() {
-        NodeSnapshot emptyDisk = new NodeSnapshot("empty-disk", new Resources(4000, 16 * GI, 110, 0, 100 * GI),
-                new Resources(1000, 4 * GI, 2, 0, 0), Optional.empty(), List.of(), Map.of(), false, Map.of());
-        NodeSnapshot fullDisk = new NodeSnapshot("full-disk", new Resources(4000, 16 * GI, 110, 0, 100 * GI),
-                new Resources(1000, 4 * GI, 2, 0, 80 * GI), Optional.empty(), List.of(), Map.of(), false, Map.of());
-        PodRequest asks = new PodRequest("demo", "p", new Resources(500, GI, 1, 0, 10 * GI), "demo/shop",
-                Strategy.Balanced, 0, List.of(), Map.of());
+    /**
+     * A Pod that asks for local disk is placed by it too: of two nodes equal in CPU and memory, BinPack packs the
+     * fuller disk and Balanced evens them onto the emptier, whichever way round the nodes come.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"BinPack, full-disk", "Balanced, empty-disk"})
+    void strategiesWeighEphemeralStorageForAPodThatAsksForIt(Strategy strategy, String chosen) {
+        NodeSnapshot emptyDisk = disk("empty-disk", 0);
+        NodeSnapshot fullDisk = disk("full-disk", 80);
+        PodRequest asks = new PodRequest("demo", "p", new Resources(500, GI, 1, 0, 10 * GI), "demo/shop", strategy,
+                0, List.of(), Map.of());
 
-        assertThat(PlacementEngine.rank(asks, List.of(fullDisk, emptyDisk))).first()
-                .satisfies(r -> assertThat(r.node()).isEqualTo("empty-disk"));
+        assertThat(PlacementEngine.rank(asks, List.of(emptyDisk, fullDisk)).get(0).node()).isEqualTo(chosen);
+        assertThat(PlacementEngine.rank(asks, List.of(fullDisk, emptyDisk)).get(0).node()).isEqualTo(chosen);
+        assertThat(PlacementEngine.explain(asks, List.of(emptyDisk, fullDisk)).get("full-disk"))
+                .contains("ephemeral-storage 90%");
     }
 
     @Test
