@@ -1,11 +1,11 @@
 package dev.pyfleet.placement;
 
 /**
- * Balanced: even load across nodes, for CPU and memory alike (and ephemeral storage, for a pod that asks for some). The node where the pod adds least to the spread of
- * CPU and memory shares across the nodes wins: a greedy descent on the sum of their variances. kube-scheduler's
- * LeastAllocated fills the emptiest node, which this does too, but this also counts how big a step the pod is for
- * the node, and, like BalancedAllocation, sends a CPU-hungry pod where CPU is the less used resource. The very
- * largest nodes are kept for pods only they can take, as BinPack keeps them.
+ * Balanced: even load across nodes, for CPU and memory alike (and ephemeral storage, for a pod that asks for some). The
+ * node where the pod adds least to the spread of CPU and memory shares across the nodes wins: a greedy descent on the
+ * sum of their variances. kube-scheduler's LeastAllocated fills the emptiest node, which this does too, but this also
+ * counts how big a step the pod is for the node, and, like BalancedAllocation, sends a CPU-hungry pod where CPU is the
+ * less used resource. The very largest nodes are kept for pods only they can take, as BinPack keeps them.
  */
 final class BalancedScorer implements NodeScorer {
 

@@ -151,9 +151,9 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         VMPoolStatus status = report.status();
         Optional<Duration> healing = vms.stream().anyMatch(VMState::failing) ? Optional.of(HEALING_RECHECK)
                 : Optional.empty();
-        return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(pool, status, context), StatusUpdates.soonest(healing,
-                StatusUpdates.untilProgressDeadline(status.conditions(), status.lastProgressTime(),
-                        spec.progressDeadlineSeconds(), now)));
+        return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(pool, status, context),
+                StatusUpdates.soonest(healing, StatusUpdates.untilProgressDeadline(status.conditions(),
+                        status.lastProgressTime(), spec.progressDeadlineSeconds(), now)));
     }
 
     /** Deletes and creates what the plan says; returns the Events of names held by VMs not this pool's. */
