@@ -15,7 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
-/** How both controllers hand a reported status to the SDK and decide when time alone calls for another look. */
+/** How the controllers write a reported status, and decide when time alone calls for another look. */
 public final class StatusUpdates {
 
     private StatusUpdates() {
