@@ -78,9 +78,10 @@ final class VirtualMachines {
      */
     ObservedPod.Move observe(MoveStatus move) {
         Optional<VirtualMachineInstance> vmi = instance(move.namespace(), move.name());
-        Optional<String> failure = move.startedAt() == null ? Optional.empty() : migration(move)
-                .filter(m -> m.getStatus() != null
-                        && VirtualMachineInstanceMigration.FAILED.equals(m.getStatus().phase()))
+        Optional<VirtualMachineInstanceMigration> migration = move.startedAt() == null ? Optional.empty()
+                : migration(move);
+        Optional<String> failure = migration.filter(m -> m.getStatus() != null
+                && VirtualMachineInstanceMigration.FAILED.equals(m.getStatus().phase()))
                 .map(m -> "its live migration " + m.getMetadata().getName() + " failed");
         if (vmi.isEmpty()) {
             return new ObservedPod.Move(Optional.empty(), Optional.empty(), failure);
@@ -89,8 +90,9 @@ final class VirtualMachines {
         var status = instance.getStatus();
         String node = status == null ? null : status.nodeName();
         boolean running = status != null && "Running".equals(status.phase()) && node != null;
-        boolean deleting = instance.getMetadata().getDeletionTimestamp() != null;
-        ObservedPod observed = new ObservedPod(instance.getMetadata().getUid(), node, running, deleting);
+        // Leaving its node once deleted (a restart) or once its migration exists: the move is not started again.
+        boolean leaving = instance.getMetadata().getDeletionTimestamp() != null || migration.isPresent();
+        ObservedPod observed = new ObservedPod(instance.getMetadata().getUid(), node, running, leaving);
         boolean planned = move.uid().equals(instance.getMetadata().getUid());
         if (planned && move.from().equals(node)) {
             return new ObservedPod.Move(Optional.of(observed), Optional.empty(), failure);
@@ -104,8 +106,10 @@ final class VirtualMachines {
     }
 
     /**
-     * Starts the move; empty once started (or when there is nothing left to start), otherwise why it waits. Safe to
-     * repeat: the migration's name is fixed by the move, and the restart deletes only the planned instance.
+     * Starts the move; empty once started (or when there is nothing left to start), otherwise why it waits. Called
+     * again only while nothing has started ({@link #observe} reports an instance with a migration, or deleted, as
+     * leaving), and safe to repeat even so: the migration's name is fixed by the move, and the restart deletes only
+     * the planned instance.
      */
     Optional<String> start(Rebalance rebalance, MoveStatus move, Scope scope) {
         Optional<VirtualMachineInstance> vmi = instance(move.namespace(), move.name())

@@ -51,12 +51,7 @@ public final class FakeVirtController {
     public void run(VirtualMachine vm, String node, boolean liveMigratable) {
         setStatus(vm, new VirtualMachineStatus("Running", true, true, List.of(readyCondition("True")), null));
         String name = vm.getMetadata().getName();
-        VirtualMachineInstance vmi = new VirtualMachineInstance();
-        vmi.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
-                .withLabels(vm.getSpec().template().metadata().getLabels()).build());
-        vmi.setSpec(Map.of("domain", Map.of("devices", Map.of())));
-        // KubeVirt's VMI CRD has no status subresource: the status is written with the object.
-        vmi.setStatus(new VirtualMachineInstance.Status("Running", node, conditions(liveMigratable)));
+        VirtualMachineInstance vmi = instanceOf(vm, "Running", node, liveMigratable);
         ran.put(name, liveMigratable);
         var instances = client.resources(VirtualMachineInstance.class).inNamespace(namespace);
         VirtualMachineInstance instance = instances.withName(name).get();
@@ -132,12 +127,8 @@ public final class FakeVirtController {
         var instances = client.resources(VirtualMachineInstance.class).inNamespace(namespace);
         VirtualMachineInstance instance = instances.withName(name).get();
         if (instance == null) {
-            VirtualMachineInstance vmi = new VirtualMachineInstance();
-            vmi.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
-                    .withLabels(vm.getSpec().template().metadata().getLabels()).build());
-            vmi.setSpec(Map.of("domain", Map.of("devices", Map.of())));
-            vmi.setStatus(new VirtualMachineInstance.Status("Scheduling", null, conditions(liveMigratable)));
-            VirtualMachineInstance created = instances.resource(vmi).create();
+            VirtualMachineInstance created = instances.resource(instanceOf(vm, "Scheduling", null, liveMigratable))
+                    .create();
             client.pods().inNamespace(namespace).resource(launcher(vm, created,
                     "virt-launcher-" + name + "-" + created.getMetadata().getUid().substring(0, 5), null)).create();
             return;
@@ -154,6 +145,17 @@ public final class FakeVirtController {
                             conditions(liveMigratable)));
                     instances.resource(instance).update();
                 });
+    }
+
+    /** The VM's instance as virt-controller makes it, in the given phase and on the given node (null: none yet). */
+    private VirtualMachineInstance instanceOf(VirtualMachine vm, String phase, String node, boolean liveMigratable) {
+        VirtualMachineInstance vmi = new VirtualMachineInstance();
+        vmi.setMetadata(new ObjectMetaBuilder().withName(vm.getMetadata().getName()).withNamespace(namespace)
+                .withLabels(vm.getSpec().template().metadata().getLabels()).build());
+        vmi.setSpec(Map.of("domain", Map.of("devices", Map.of())));
+        // KubeVirt's VMI CRD has no status subresource: the status is written with the object.
+        vmi.setStatus(new VirtualMachineInstance.Status(phase, node, conditions(liveMigratable)));
+        return vmi;
     }
 
     private static List<io.fabric8.kubernetes.api.model.Condition> conditions(boolean liveMigratable) {
