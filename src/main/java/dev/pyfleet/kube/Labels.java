@@ -18,6 +18,10 @@ public final class Labels {
     public static final String APP = "pyfleet.dev/app";
     /** The VMPool a VM, its instance, its launcher pod or its user-data Secret belongs to. */
     public static final String POOL = "pyfleet.dev/pool";
+    /** The VM a disk of a pool is for (its DataVolume, and the claim CDI makes from it). */
+    public static final String VM = "pyfleet.dev/vm";
+    /** Which of its VM's disks a DataVolume is: {@code root} or a data disk's name. */
+    public static final String DISK = "pyfleet.dev/disk";
     /** The template revision a Pod or VM was made from. */
     public static final String REVISION = "pyfleet.dev/revision";
 

@@ -64,11 +64,23 @@ public record VirtualMachineSpec(String runStrategy, Template template,
         }
     }
 
-    /** A disk attached to the volume of the same name, on the virtio bus. */
-    public record Disk(String name, DiskTarget disk) {
+    /**
+     * A disk attached to the volume of the same name, on the virtio bus; the guest sees a disk with a serial as
+     * {@code /dev/disk/by-id/virtio-<serial>}, and boots from the disk of the lowest boot order.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Disk(String name, DiskTarget disk, Integer bootOrder, String serial) {
 
         public static Disk virtio(String name) {
-            return new Disk(name, new DiskTarget("virtio"));
+            return new Disk(name, new DiskTarget("virtio"), null, null);
+        }
+
+        public Disk bootFirst() {
+            return new Disk(name, disk, 1, serial);
+        }
+
+        public Disk withSerial(String value) {
+            return new Disk(name, disk, bootOrder, value);
         }
     }
 
@@ -91,7 +103,20 @@ public record VirtualMachineSpec(String runStrategy, Template template,
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Volume(String name, ContainerDisk containerDisk, CloudInitNoCloud cloudInitNoCloud) {
+    public record Volume(String name, ContainerDisk containerDisk, CloudInitNoCloud cloudInitNoCloud,
+            DataVolumeSource dataVolume) {
+
+        public Volume(String name, ContainerDisk containerDisk, CloudInitNoCloud cloudInitNoCloud) {
+            this(name, containerDisk, cloudInitNoCloud, null);
+        }
+
+        /** A disk that is the claim of the DataVolume of that name. */
+        public static Volume dataVolume(String name, String dataVolume) {
+            return new Volume(name, null, null, new DataVolumeSource(dataVolume));
+        }
+    }
+
+    public record DataVolumeSource(String name) {
     }
 
     public record ContainerDisk(String image) {

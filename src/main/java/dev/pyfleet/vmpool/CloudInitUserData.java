@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import dev.pyfleet.api.v1alpha1.VMPoolSpec;
 import dev.pyfleet.app.EffectivePoolSpec;
 import dev.pyfleet.app.EffectiveSpec;
 import dev.pyfleet.app.ProcessCommand;
+import dev.pyfleet.kube.TemplateRevision;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -30,7 +32,15 @@ public final class CloudInitUserData {
     static final String UV_VERSION = "0.9.5";
     static final String VENV = "/opt/pyfleet/venv";
     static final String HOMES = "/var/lib/pyfleet";
-    private static final List<String> MERGED_LISTS = List.of("packages", "write_files", "runcmd", "bootcmd");
+    /** Members may write to the pool's data disks. */
+    static final String DISK_GROUP = "pyfleet-disks";
+    /** Written last at first boot: the setup this disk has had, see {@link #rerunOnAKeptDisk}. */
+    static final String SETUP_MARKER = HOMES + "/setup-revision";
+    /** The per-instance cloud-init modules PyFleet's setup is made of (semaphores under /var/lib/cloud/instance). */
+    private static final List<String> SETUP_MODULES = List.of("package_update_upgrade_install", "write_files",
+            "disk_setup", "mounts", "runcmd", "scripts_user");
+    private static final List<String> MERGED_LISTS = List.of("packages", "write_files", "runcmd", "bootcmd",
+            "fs_setup", "mounts");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -78,6 +88,10 @@ public final class CloudInitUserData {
             runcmd.add(List.of("useradd", "--system", "--create-home", "--home-dir", home(app), "--shell",
                     "/usr/sbin/nologin", userName(app)));
         }
+        List<VMPoolSpec.DataDisk> disks = vm.dataDisks() == null ? List.of() : vm.dataDisks();
+        if (!disks.isEmpty()) {
+            dataDisks(config, runcmd, disks, apps);
+        }
         runcmd.add(List.of("/opt/pyfleet/install-python.sh"));
         for (PythonApp app : apps) {
             files.add(file("/etc/systemd/system/" + unitName(app), "0644", unit(app, vm)));
@@ -88,17 +102,82 @@ public final class CloudInitUserData {
             }
         }
         runcmd.add(List.of("systemctl", "daemon-reload"));
+        boolean keptRootDisk = vm.rootDisk() != null
+                && vm.rootDisk().onRollout() == VMPoolSpec.RootDisk.OnRollout.Keep;
         for (PythonApp app : apps) {
             runcmd.add(List.of("systemctl", "enable", "--now", unitName(app)));
+            if (keptRootDisk) {
+                runcmd.add(List.of("systemctl", "restart", unitName(app)));
+            }
         }
         config.put("write_files", files);
         config.put("runcmd", runcmd);
         mergeUserConfig(config, vm.cloudInit());
+        if (keptRootDisk) {
+            rerunOnAKeptDisk(config);
+        }
         try {
             return "#cloud-config\n" + YAML.writeValueAsString(config);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render cloud-init user-data", e);
         }
+    }
+
+    /** The guest's path of a data disk: KubeVirt gives it the disk's name as its serial. */
+    static String devicePath(VMPoolSpec.DataDisk disk) {
+        return "/dev/disk/by-id/virtio-" + disk.name();
+    }
+
+    /**
+     * Each data disk formatted ext4 once (never over a filesystem it already has) and mounted at its path, writable
+     * by the apps' users through one group (setgid, so their files stay in it).
+     */
+    private static void dataDisks(Map<String, Object> config, List<Object> runcmd, List<VMPoolSpec.DataDisk> disks,
+            List<PythonApp> apps) {
+        List<Object> filesystems = new ArrayList<>();
+        List<Object> mounts = new ArrayList<>();
+        runcmd.add(List.of("groupadd", "--force", "--system", DISK_GROUP));
+        for (PythonApp app : apps) {
+            runcmd.add(List.of("usermod", "--append", "--groups", DISK_GROUP, userName(app)));
+        }
+        for (VMPoolSpec.DataDisk disk : disks) {
+            Map<String, Object> filesystem = new LinkedHashMap<>();
+            filesystem.put("device", devicePath(disk));
+            filesystem.put("partition", "none");
+            filesystem.put("filesystem", "ext4");
+            filesystem.put("overwrite", false);
+            filesystems.add(filesystem);
+            // No dump and pass fields: cloud-init's defaults (0, 2). The writer would print them as numbers, and
+            // cloud-init's schema wants strings; likewise the mode is symbolic (2770: setgid, group writes).
+            mounts.add(List.of(devicePath(disk), disk.mountPath(), "ext4", "defaults,nofail"));
+            runcmd.add(List.of("chgrp", DISK_GROUP, disk.mountPath()));
+            runcmd.add(List.of("chmod", "u=rwx,g=rwxs,o=", disk.mountPath()));
+        }
+        config.put("fs_setup", filesystems);
+        config.put("mounts", mounts);
+    }
+
+    /**
+     * On a root disk kept through a rollout, the new VM has the old one's name and so cloud-init's instance id
+     * ({@code <vm>.<namespace>}): per-instance modules would not run, and the new user-data would be ignored. The
+     * first boot command, which runs on every boot, compares the setup the disk has had with this user-data's and,
+     * when they differ, clears the semaphores of the modules the setup is made of, so they run again; the last
+     * command records the setup. Everything the setup does may run twice.
+     */
+    private static void rerunOnAKeptDisk(Map<String, Object> config) {
+        String setup = TemplateRevision.of(config);
+        String semaphores = SETUP_MODULES.stream().map(module -> "/var/lib/cloud/instance/sem/config_" + module)
+                .collect(Collectors.joining(" "));
+        List<Object> bootcmd = new ArrayList<>();
+        bootcmd.add(List.of("sh", "-c", "[ \"$(cat " + SETUP_MARKER + " 2>/dev/null)\" = " + setup + " ] || rm -f "
+                + semaphores));
+        @SuppressWarnings("unchecked")
+        List<Object> theirs = (List<Object>) config.getOrDefault("bootcmd", List.of());
+        bootcmd.addAll(theirs);
+        config.put("bootcmd", bootcmd);
+        @SuppressWarnings("unchecked")
+        List<Object> runcmd = (List<Object>) config.get("runcmd");
+        runcmd.add(List.of("sh", "-c", "echo " + setup + " > " + SETUP_MARKER));
     }
 
     static String installScript(VMPoolSpec.PythonSpec python) {

@@ -1,7 +1,12 @@
 package dev.pyfleet.vmpool;
 
 import java.net.HttpURLConnection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
+import dev.pyfleet.kube.Labels;
+import dev.pyfleet.kubevirt.DataVolume;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -12,7 +17,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
-/** The only place VirtualMachines are written, and the check whether KubeVirt is installed at all. */
+/** The only place VirtualMachines and their disks are written, and the checks whether KubeVirt and CDI are installed. */
 final class KubeVirtApi {
 
     private final KubernetesClient client;
@@ -71,5 +76,44 @@ final class KubeVirtApi {
 
     void delete(String namespace, String name) {
         client.resources(VirtualMachine.class).inNamespace(namespace).withName(name).delete();
+    }
+
+    /** Whether CDI is installed, which a pool's persistent disks need. */
+    boolean disksInstalled() {
+        return client.apiextensions().v1().customResourceDefinitions().withName(DataVolume.CRD_NAME).get() != null;
+    }
+
+    /** The disks of these names as they are now (read from the API server, not a cache), by name. */
+    Map<String, DataVolume> disks(String namespace, List<String> names) {
+        var volumes = client.resources(DataVolume.class).inNamespace(namespace);
+        Map<String, DataVolume> found = new HashMap<>();
+        for (String name : names) {
+            DataVolume disk = volumes.withName(name).get();
+            if (disk != null) {
+                found.put(name, disk);
+            }
+        }
+        return found;
+    }
+
+    /** Creates a disk unless one of that name exists; false when that one is not the same pool's. */
+    boolean createDisk(DataVolume disk) {
+        var volumes = client.resources(DataVolume.class).inNamespace(disk.getMetadata().getNamespace());
+        try {
+            volumes.resource(disk).create();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            DataVolume existing = volumes.withName(disk.getMetadata().getName()).get();
+            return existing == null || Labels.managedByPyFleet(existing.getMetadata().getLabels())
+                    && disk.getMetadata().getLabels().get(Labels.POOL)
+                            .equals(existing.getMetadata().getLabels().get(Labels.POOL));
+        }
+    }
+
+    void deleteDisk(String namespace, String name) {
+        client.resources(DataVolume.class).inNamespace(namespace).withName(name).delete();
     }
 }

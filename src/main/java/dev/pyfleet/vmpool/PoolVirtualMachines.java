@@ -1,9 +1,11 @@
 package dev.pyfleet.vmpool;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPool;
@@ -43,7 +45,13 @@ public final class PoolVirtualMachines {
     private PoolVirtualMachines(VMPool pool, VirtualMachineSpec spec, String userData, String userDataSecret) {
         this.pool = pool;
         this.spec = spec;
-        this.revision = TemplateRevision.of(spec);
+        VMPoolSpec.VMTemplate vm = pool.getSpec().vm();
+        // The disks' sizes and classes are not in the VM: they count too. A pool without disks keeps the revision
+        // it had before disks existed, so an upgrade of the operator rolls no pool.
+        this.revision = vm.rootDisk() == null && (vm.dataDisks() == null || vm.dataDisks().isEmpty())
+                ? TemplateRevision.of(spec)
+                : TemplateRevision.of(List.of(spec, Objects.requireNonNullElse(vm.rootDisk(), Map.of()),
+                        Objects.requireNonNullElse(vm.dataDisks(), List.of())));
         this.userData = userData;
         this.userDataSecret = userDataSecret;
     }
@@ -113,8 +121,22 @@ public final class PoolVirtualMachines {
         var templateLabels = new LinkedHashMap<>(template.metadata().getLabels());
         templateLabels.put(Labels.REVISION, revision);
         vm.setSpec(new VirtualMachineSpec(spec.runStrategy(), new VirtualMachineSpec.Template(
-                new ObjectMetaBuilder(template.metadata()).withLabels(templateLabels).build(), template.spec())));
+                new ObjectMetaBuilder(template.metadata()).withLabels(templateLabels).build(),
+                withDisksOf(template.spec(), ordinal))));
         return vm;
+    }
+
+    /** The template's disk volumes name a disk ({@code root}, a data disk); a VM's name that disk of its ordinal. */
+    private VirtualMachineSpec.InstanceSpec withDisksOf(VirtualMachineSpec.InstanceSpec template, int ordinal) {
+        if (template.volumes().stream().allMatch(v -> v.dataVolume() == null)) {
+            return template;
+        }
+        List<Volume> volumes = template.volumes().stream().map(v -> v.dataVolume() == null ? v
+                : Volume.dataVolume(v.name(), PoolDisks.name(pool.getMetadata().getName(), ordinal,
+                        v.dataVolume().name()))).toList();
+        return new VirtualMachineSpec.InstanceSpec(template.domain(), template.networks(), volumes,
+                template.schedulerName(), template.nodeSelector(), template.terminationGracePeriodSeconds(),
+                template.unknown());
     }
 
     private static VirtualMachineSpec spec(VMPool pool, String userDataSecret, String schedulerName) {
@@ -127,13 +149,25 @@ public final class PoolVirtualMachines {
         annotations.put(Annotations.PLACEMENT_STRATEGY, effective.strategy().name());
         var metadata = new ObjectMetaBuilder().withLabels(Labels.ofPool(pool.getMetadata().getName()))
                 .withAnnotations(annotations).build();
+        List<Disk> disks = new ArrayList<>();
+        List<Volume> volumes = new ArrayList<>();
+        if (vm.rootDisk() == null) {
+            disks.add(Disk.virtio("containerdisk"));
+            volumes.add(new Volume("containerdisk", new ContainerDisk(vm.image()), null));
+        } else {
+            disks.add(Disk.virtio("rootdisk").bootFirst());
+            volumes.add(Volume.dataVolume("rootdisk", PoolDisks.ROOT));
+        }
+        disks.add(Disk.virtio("cloudinitdisk"));
+        volumes.add(new Volume("cloudinitdisk", null, new CloudInitNoCloud(null, new SecretRef(userDataSecret))));
+        for (VMPoolSpec.DataDisk data : Objects.requireNonNullElse(vm.dataDisks(),
+                List.<VMPoolSpec.DataDisk>of())) {
+            disks.add(Disk.virtio("disk-" + data.name()).withSerial(data.name()));
+            volumes.add(Volume.dataVolume("disk-" + data.name(), data.name()));
+        }
         var domain = new VirtualMachineSpec.Domain(new VirtualMachineSpec.Cpu(cpu),
                 new VirtualMachineSpec.Memory(vm.memory()),
-                new VirtualMachineSpec.Devices(List.of(Disk.virtio("containerdisk"), Disk.virtio("cloudinitdisk")),
-                        List.of(VirtualMachineSpec.Interface.masquerade("default"))));
-        var volumes = List.of(
-                new Volume("containerdisk", new ContainerDisk(vm.image()), null),
-                new Volume("cloudinitdisk", null, new CloudInitNoCloud(null, new SecretRef(userDataSecret))));
+                new VirtualMachineSpec.Devices(disks, List.of(VirtualMachineSpec.Interface.masquerade("default"))));
         var instance = new VirtualMachineSpec.InstanceSpec(domain,
                 List.of(VirtualMachineSpec.Network.pod("default")), volumes, schedulerName, null, 180L);
         return new VirtualMachineSpec(effective.runStrategy(), new VirtualMachineSpec.Template(metadata, instance));

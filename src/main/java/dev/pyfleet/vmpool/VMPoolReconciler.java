@@ -21,6 +21,7 @@ import dev.pyfleet.api.v1alpha1.VMPoolStatus;
 import dev.pyfleet.app.EffectivePoolSpec;
 import dev.pyfleet.kube.Labels;
 import dev.pyfleet.kube.PrunedItemStore;
+import dev.pyfleet.kubevirt.DataVolume;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.kubevirt.VirtualMachineInstance;
 import dev.pyfleet.metrics.FleetMetrics;
@@ -56,6 +57,8 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
     static final Duration KUBEVIRT_RECHECK = Duration.ofSeconds(10);
     /** How soon a pool with a failing VM looks again, so auto-healing acts on time. */
     static final Duration HEALING_RECHECK = Duration.ofSeconds(30);
+    /** How soon a pool whose next VM waits for a disk to go looks again, should no event come. */
+    static final Duration DISK_RECHECK = Duration.ofSeconds(5);
 
     private final OperatorSettings settings;
     private final EventRecorder events;
@@ -65,6 +68,7 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
     private InformerEventSource<PythonApp, VMPool> appSource;
     private volatile InformerEventSource<VirtualMachine, VMPool> vmSource;
     private volatile InformerEventSource<VirtualMachineInstance, VMPool> instanceSource;
+    private volatile InformerEventSource<DataVolume, VMPool> diskSource;
 
     @Inject
     public VMPoolReconciler(OperatorSettings settings, EventRecorder events, FleetMetrics metrics,
@@ -130,11 +134,20 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         String blocked = null;
         PoolPlan plan = PoolPlan.none();
         List<Event> told = new ArrayList<>();
+        PoolDisks disks = new PoolDisks(pool);
+        boolean waitingForDisks = false;
         try {
             template = PoolVirtualMachines.of(pool, apps, settings.schedulerName());
-            plan = PoolPlanner.plan(PoolPlanner.Settings.of(spec), template.revision(), vms, now);
-            told.addAll(plan.events(pool.getMetadata().getName()));
-            told.addAll(apply(pool, template, plan, owned, kubeVirt));
+            if (disks.any() && diskSource == null && !startDiskInformer(kubeVirt, context)) {
+                blocked = "vm.rootDisk and vm.dataDisks are CDI DataVolumes, and this cluster has no CDI (no CRD "
+                        + DataVolume.CRD_NAME + "): install CDI, or remove the disks from the pool";
+            } else {
+                plan = PoolPlanner.plan(PoolPlanner.Settings.of(spec), template.revision(), vms, now);
+                told.addAll(plan.events(pool.getMetadata().getName()));
+                Applied applied = apply(pool, template, disks, plan, owned, kubeVirt);
+                told.addAll(applied.events());
+                waitingForDisks = applied.waitingForDisks();
+            }
         } catch (CloudInitUserData.InvalidCloudInitException e) {
             template = null;
             blocked = e.getMessage();
@@ -151,16 +164,35 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         VMPoolStatus status = report.status();
         Optional<Duration> healing = vms.stream().anyMatch(VMState::failing) ? Optional.of(HEALING_RECHECK)
                 : Optional.empty();
+        Optional<Duration> disksOrCdi = waitingForDisks ? Optional.of(DISK_RECHECK)
+                : disks.any() && diskSource == null ? Optional.of(KUBEVIRT_RECHECK) : Optional.empty();
         return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(pool, status, context),
-                StatusUpdates.soonest(healing, StatusUpdates.untilProgressDeadline(status.conditions(),
-                        status.lastProgressTime(), spec.progressDeadlineSeconds(), now)));
+                StatusUpdates.soonest(healing, disksOrCdi, StatusUpdates.untilProgressDeadline(status.conditions(), status.lastProgressTime(),
+                        spec.progressDeadlineSeconds(), now)));
     }
 
-    /** Deletes and creates what the plan says; returns the Events of names held by VMs not this pool's. */
-    private List<Event> apply(VMPool pool, PoolVirtualMachines template, PoolPlan plan, List<VirtualMachine> owned,
-            KubeVirtApi kubeVirt) {
+    /** What a step did that the status and the next look depend on. */
+    private record Applied(List<Event> events, boolean waitingForDisks) {
+    }
+
+    /**
+     * Deletes and creates what the plan says, each new VM after its disks; returns the Events of names held by
+     * objects not this pool's and of VMs waiting for a disk.
+     */
+    private Applied apply(VMPool pool, PoolVirtualMachines template, PoolDisks disks, PoolPlan plan,
+            List<VirtualMachine> owned, KubeVirtApi kubeVirt) {
         String namespace = pool.getMetadata().getNamespace();
         plan.delete().forEach(name -> kubeVirt.delete(namespace, name));
+        if (disks.any()) {
+            disks.healed(plan.healed()).forEach(name -> kubeVirt.deleteDisk(namespace, name));
+            Set<Integer> occupied = owned.stream().map(vm -> VMState.ordinal(vm.getMetadata().getName()))
+                    .collect(Collectors.toCollection(HashSet::new));
+            occupied.addAll(plan.create());
+            String name = pool.getMetadata().getName();
+            disks.scaledAway(diskSource.list(namespace, disk -> disk.getMetadata().getLabels() != null
+                    && name.equals(disk.getMetadata().getLabels().get(Labels.POOL))).toList(), occupied)
+                    .forEach(disk -> kubeVirt.deleteDisk(namespace, disk));
+        }
         // A user-data Secret goes when no VM that stays still boots from it; the pool owns them all, so one left
         // behind by a crash just here goes with the pool.
         Set<String> kept = owned.stream().filter(vm -> !plan.delete().contains(vm.getMetadata().getName()))
@@ -174,14 +206,45 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
             kubeVirt.createUserData(template.userDataSecret());
         }
         List<Event> told = new ArrayList<>();
+        boolean waiting = false;
         for (int ordinal : plan.create()) {
+            if (disks.any()) {
+                PoolDisks.Preparation disk = disks.prepare(ordinal, template.revision(),
+                        kubeVirt.disks(namespace, disks.names(ordinal)));
+                disk.delete().forEach(name -> kubeVirt.deleteDisk(namespace, name));
+                disk.taken().ifPresent(message -> told.add(Event.warning("DiskNameTaken", message)));
+                disk.waitsFor().ifPresent(message -> told.add(Event.normal("WaitingForDisk", message)));
+                waiting |= disk.waitsFor().isPresent();
+                if (!disk.ready() || !disk.create().stream().allMatch(kubeVirt::createDisk)) {
+                    continue;
+                }
+            }
             if (!kubeVirt.create(template.vm(ordinal), vmSource)) {
                 told.add(Event.warning("VMNameTaken", "a VirtualMachine named "
                         + PoolVirtualMachines.vmName(pool.getMetadata().getName(), ordinal)
                         + " exists and is not this pool's; remove or rename it"));
             }
         }
-        return told;
+        return new Applied(told, waiting);
+    }
+
+    /** Starts watching the pools' disks, once CDI's DataVolume CRD exists; false while it does not. */
+    private synchronized boolean startDiskInformer(KubeVirtApi kubeVirt, Context<VMPool> context) {
+        if (diskSource != null) {
+            return true;
+        }
+        if (!kubeVirt.disksInstalled()) {
+            return false;
+        }
+        var retriever = context.eventSourceRetriever();
+        var disks = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(DataVolume.class, VMPool.class).withName("pool-disks")
+                .withLabelSelector(Labels.ALL_POOL_OBJECTS)
+                .withSecondaryToPrimaryMapper(disk -> Set.of(new ResourceID(
+                        disk.getMetadata().getLabels().get(Labels.POOL), disk.getMetadata().getNamespace())))
+                .build(), retriever.eventSourceContextForDynamicRegistration());
+        diskSource = (InformerEventSource<DataVolume, VMPool>) retriever.dynamicallyRegisterEventSource(disks);
+        return true;
     }
 
     /** Starts watching VMs and their instances, once KubeVirt's CRDs exist; false while they do not. */

@@ -42,6 +42,11 @@ class CloudInitSchemaIT {
         assertThat(good.exitCode()).as(good.output()).isZero();
         assertThat(good.output()).contains("Valid cloud-config");
 
+        Path disks = Files.writeString(dir.resolve("disks.yaml"), CloudInitUserData.render(
+                CloudInitUserDataTest.WITH_DISKS, apps));
+        CommandResult withDisks = schema(disks);
+        assertThat(withDisks.exitCode()).as("data disks and a kept root disk: %s", withDisks.output()).isZero();
+
         CommandResult bad = schema(broken);
         assertThat(bad.exitCode()).as("the tool must reject a broken document: %s", bad.output()).isEqualTo(1);
         assertThat(bad.output()).contains("is not of type 'array'");

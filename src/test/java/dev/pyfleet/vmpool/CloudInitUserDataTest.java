@@ -130,4 +130,65 @@ class CloudInitUserDataTest {
                 .isInstanceOf(CloudInitUserData.InvalidCloudInitException.class)
                 .hasMessageStartingWith("vm.cloudInit is not valid YAML");
     }
+
+    static final VMPoolSpec.VMTemplate WITH_DISKS = new VMPoolSpec.VMTemplate(2, "4Gi",
+            "quay.io/containerdisks/debian:12", VM.python(), null, null,
+            new VMPoolSpec.RootDisk("20Gi", null, VMPoolSpec.RootDisk.OnRollout.Keep),
+            List.of(new VMPoolSpec.DataDisk("data", "50Gi", null, "/srv/data")));
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dataDisksAreFormattedOnceMountedAndWritableByTheAppsUsers() throws Exception {
+        Map<String, Object> config = parse(CloudInitUserData.render(WITH_DISKS, TWO_APPS));
+        assertThat((List<Map<String, Object>>) config.get("fs_setup")).singleElement().satisfies(fs -> {
+            assertThat(fs).containsEntry("device", "/dev/disk/by-id/virtio-data").containsEntry("filesystem", "ext4")
+                    .containsEntry("partition", "none");
+            assertThat(fs).as("a disk that has a filesystem keeps it, and its files").containsEntry("overwrite", false);
+        });
+        assertThat((List<Object>) config.get("mounts")).containsExactly(
+                List.of("/dev/disk/by-id/virtio-data", "/srv/data", "ext4", "defaults,nofail"));
+        List<Object> runcmd = (List<Object>) config.get("runcmd");
+        assertThat(runcmd).containsSubsequence(
+                List.of("useradd", "--system", "--create-home", "--home-dir", "/var/lib/pyfleet/api", "--shell",
+                        "/usr/sbin/nologin", "pf-api"),
+                List.of("usermod", "--append", "--groups", "pyfleet-disks", "pf-shop"),
+                List.of("chgrp", "pyfleet-disks", "/srv/data"), List.of("chmod", "u=rwx,g=rwxs,o=", "/srv/data"),
+                List.of("/opt/pyfleet/install-python.sh"));
+        assertThat(CloudInitUserData.render(VM, TWO_APPS)).as("a pool without data disks has none of it")
+                .doesNotContain("fs_setup", "mounts", "pyfleet-disks");
+    }
+
+    /**
+     * On a kept root disk the new VM has the old one's cloud-init instance id, so PyFleet's setup would not run
+     * again: a boot command clears the setup modules' semaphores when the disk's recorded setup is not this one.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void onAKeptRootDiskANewSetupRunsAgainAndTheSameOneDoesNot() throws Exception {
+        Map<String, Object> config = parse(CloudInitUserData.render(WITH_DISKS, TWO_APPS));
+        List<Object> bootcmd = (List<Object>) config.get("bootcmd");
+        List<Object> runcmd = (List<Object>) config.get("runcmd");
+        String marker = ((List<String>) runcmd.get(runcmd.size() - 1)).get(2);
+        assertThat(marker).as("the last command records the setup").matches(
+                "echo [0-9a-f]{10} > /var/lib/pyfleet/setup-revision");
+        String setup = marker.split(" ")[1];
+        String check = ((List<String>) bootcmd.get(0)).get(2);
+        assertThat(check).startsWith("[ \"$(cat /var/lib/pyfleet/setup-revision 2>/dev/null)\" = " + setup + " ] || rm -f")
+                .contains("/var/lib/cloud/instance/sem/config_write_files",
+                        "/var/lib/cloud/instance/sem/config_runcmd", "/var/lib/cloud/instance/sem/config_scripts_user",
+                        "/var/lib/cloud/instance/sem/config_package_update_upgrade_install",
+                        "/var/lib/cloud/instance/sem/config_mounts", "/var/lib/cloud/instance/sem/config_disk_setup");
+        assertThat(runcmd).as("running apps take the new setup").contains(
+                List.of("systemctl", "restart", "pyfleet-shop.service"));
+
+        var otherApps = List.of(TWO_APPS.get(0));
+        String otherSetup = ((List<String>) ((List<Object>) parse(CloudInitUserData.render(WITH_DISKS, otherApps))
+                .get("runcmd")).get(((List<Object>) parse(CloudInitUserData.render(WITH_DISKS, otherApps))
+                .get("runcmd")).size() - 1)).get(2).split(" ")[1];
+        assertThat(otherSetup).as("another setup, another record").isNotEqualTo(setup);
+        assertThat(CloudInitUserData.render(WITH_DISKS, TWO_APPS)).as("the same pool renders the same setup")
+                .isEqualTo(CloudInitUserData.render(WITH_DISKS, TWO_APPS));
+        assertThat(CloudInitUserData.render(VM, TWO_APPS)).as("only a kept root disk needs it")
+                .doesNotContain("setup-revision", "bootcmd", "systemctl, restart");
+    }
 }

@@ -105,4 +105,39 @@ class PoolVirtualMachinesTest {
         assertThat(PoolVirtualMachines.of(edited("cpu: 2", "cpu: 4"), List.of(shop, api), "s").revision())
                 .isNotEqualTo(revision);
     }
+
+    @Test
+    void aPoolWithDisksBootsEachVmFromItsOwnRootDiskAndAttachesItsDataDisksBySerial() {
+        var vms = PoolVirtualMachines.of(pool("""
+                    rootDisk: {size: 20Gi}
+                    dataDisks: [{name: data, size: 50Gi, mountPath: /srv/data}]
+                """), List.of(), "s");
+        VirtualMachineSpec.InstanceSpec spec = vms.vm(2).getSpec().template().spec();
+        assertThat(spec.volumes()).extracting(VirtualMachineSpec.Volume::name)
+                .containsExactly("rootdisk", "cloudinitdisk", "disk-data");
+        assertThat(spec.volumes()).as("no image to boot from: the root disk holds it")
+                .allMatch(v -> v.containerDisk() == null);
+        assertThat(spec.volumes().get(0).dataVolume().name()).isEqualTo("vms-2-root");
+        assertThat(spec.volumes().get(2).dataVolume().name()).isEqualTo("vms-2-data");
+        assertThat(spec.domain().devices().disks()).extracting(VirtualMachineSpec.Disk::name)
+                .containsExactly("rootdisk", "cloudinitdisk", "disk-data");
+        assertThat(spec.domain().devices().disks().get(0).bootOrder()).isEqualTo(1);
+        assertThat(spec.domain().devices().disks().get(2).serial())
+                .as("the guest finds it as /dev/disk/by-id/virtio-data").isEqualTo("data");
+        assertThat(vms.vm(0).getSpec().template().spec().volumes().get(0).dataVolume().name())
+                .isEqualTo("vms-0-root");
+    }
+
+    @Test
+    void disksAreInTheRevisionAndAPoolWithoutDisksKeepsTheRevisionItHadBefore() {
+        String plain = PoolVirtualMachines.of(pool(""), List.of(), "s").revision();
+        assertThat(plain).as("the revision of a pool without disks is that of its VM spec alone, as before disks")
+                .isEqualTo("24e6fb23c1");
+        String twenty = PoolVirtualMachines.of(pool("    rootDisk: {size: 20Gi}\n"), List.of(), "s").revision();
+        assertThat(twenty).isNotEqualTo(plain);
+        assertThat(PoolVirtualMachines.of(pool("    rootDisk: {size: 30Gi}\n"), List.of(), "s").revision())
+                .as("a bigger root disk is a new revision: new VMs get it").isNotEqualTo(twenty);
+        assertThat(PoolVirtualMachines.of(pool("    rootDisk: {size: 20Gi, onRollout: Keep}\n"), List.of(), "s")
+                .revision()).isNotEqualTo(twenty);
+    }
 }

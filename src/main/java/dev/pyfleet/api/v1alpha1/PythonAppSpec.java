@@ -55,7 +55,8 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 @ValidationRule(value = "!has(self.storage) || !has(self.runtime) || !has(self.runtime.type) "
         + "|| self.runtime.type != 'VMPool'",
         message = "storage (scratch space and volumes) is for apps that run as Pods: an app on a VM pool keeps its "
-                + "files on the pool's VMs", fieldPath = ".storage")
+                + "files on the pool's VMs; give the VMPool disks (spec.vm.rootDisk, spec.vm.dataDisks) instead",
+        fieldPath = ".storage")
 @ValidationRule(value = "!has(self.storage) || !has(self.storage.scratch) || !has(self.resources) "
         + "|| ((!has(self.resources.requests) || !('ephemeral-storage' in self.resources.requests)) "
         + "&& (!has(self.resources.limits) || !('ephemeral-storage' in self.resources.limits)))",

@@ -40,12 +40,27 @@ public record VMPoolSpec(
 
         @Default("{}")
         @JsonPropertyDescription("How the PyFleet scheduler places the VMs.")
-        Placement placement) {
+        Placement placement,
+
+        @Default("{}")
+        @JsonPropertyDescription("What happens to a VM's disks (vm.rootDisk, vm.dataDisks) when the pool shrinks or "
+                + "a failing VM is recreated. By default every disk is kept.")
+        DiskRetention diskRetention) {
+
+    public VMPoolSpec(Integer replicas, VMTemplate vm, UpdateStrategy updateStrategy, ScaleDown scaleDown,
+            AutoHealing autoHealing, Placement placement) {
+        this(replicas, vm, updateStrategy, scaleDown, autoHealing, placement, null);
+    }
 
     /** The guest: size, disk image, Python and extra cloud-init. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "quantity(self.memory).compareTo(quantity('512Mi')) >= 0",
             message = "vm.memory must be at least 512Mi to boot a guest that runs Python", fieldPath = ".memory")
+    @ValidationRule(value = "!has(self.dataDisks) || self.dataDisks.all(d, self.dataDisks.exists_one(e, "
+            + "e.name == d.name))", message = "two data disks have the same name", fieldPath = ".dataDisks")
+    @ValidationRule(value = "!has(self.dataDisks) || self.dataDisks.all(d, self.dataDisks.exists_one(e, "
+            + "e.mountPath == d.mountPath || e.mountPath + '/' == d.mountPath || e.mountPath == d.mountPath + '/'))",
+            message = "two data disks are mounted at the same path", fieldPath = ".dataDisks")
     @ValidationRule(value = "!has(self.cloudInit) || self.cloudInit.startsWith('#cloud-config')",
             message = "vm.cloudInit must be a #cloud-config document (its first line '#cloud-config'); it is merged "
                     + "with the user-data PyFleet writes", fieldPath = ".cloudInit")
@@ -73,7 +88,97 @@ public record VMPoolSpec(
 
             @Default("Always")
             @JsonPropertyDescription("Always | RerunOnFailure | Manual | Halted, as KubeVirt's runStrategy.")
-            RunStrategy runStrategy) {
+            RunStrategy runStrategy,
+
+            @JsonPropertyDescription("A persistent root disk per VM, filled from the image (CDI's DataVolume "
+                    + "import): it outlives restarts and moves. Without it the image boots as an ephemeral "
+                    + "containerDisk and every restart starts from the image again.")
+            RootDisk rootDisk,
+
+            @Size(max = 8)
+            @JsonPropertyDescription("Empty persistent disks per VM, formatted (ext4) and mounted at first boot. A "
+                    + "data disk is kept across restarts and rollouts; vm.dataDisks changes apply to disks made "
+                    + "afterwards.")
+            List<DataDisk> dataDisks) {
+
+        public VMTemplate(Integer cpu, String memory, String image, PythonSpec python, String cloudInit,
+                RunStrategy runStrategy) {
+            this(cpu, memory, image, python, cloudInit, runStrategy, null, null);
+        }
+    }
+
+    /** A disk size: a Kubernetes quantity of bytes in binary or decimal units, e.g. 20Gi. */
+    static final String DISK_SIZE = "^[0-9]+(Mi|Gi|Ti|M|G|T)$";
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!isQuantity(self.size) || (quantity(self.size).compareTo(quantity('1Gi')) >= 0 "
+            + "&& quantity(self.size).compareTo(quantity('64Ti')) <= 0)",
+            message = "vm.rootDisk.size must be from 1Gi to 64Ti (and hold the image)", fieldPath = ".size")
+    public record RootDisk(
+            @Required @Size(max = 16) @Pattern(DISK_SIZE)
+            @JsonPropertyDescription("Size of each VM's root disk, e.g. 20Gi; at least the image's disk size.")
+            String size,
+
+            @Size(max = 253) @Pattern(StorageSpec.Volume.NAME)
+            @JsonPropertyDescription("StorageClass of the disks; the cluster's default class when absent.")
+            String storageClassName,
+
+            @Default("Replace")
+            @JsonPropertyDescription("Replace: a rollout (a new image, or a change to the pool or an app on it) "
+                    + "gives each VM a fresh root disk from the image. Keep: a VM keeps its root disk through "
+                    + "rollouts (a new image reaches only new disks), and PyFleet's setup and the pool's cloud-init "
+                    + "packages, files and commands run again on it.")
+            OnRollout onRollout) {
+
+        public enum OnRollout { Replace, Keep }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!isQuantity(self.size) || (quantity(self.size).compareTo(quantity('1Gi')) >= 0 "
+            + "&& quantity(self.size).compareTo(quantity('64Ti')) <= 0)",
+            message = "a data disk's size must be from 1Gi to 64Ti", fieldPath = ".size")
+    @ValidationRule(value = "self.name != 'root'", message = "a data disk cannot be named root: that is the root "
+            + "disk's name", fieldPath = ".name")
+    @ValidationRule(value = "!self.mountPath.split('/').exists(part, part == '..')",
+            message = "mountPath must not contain a .. segment", fieldPath = ".mountPath")
+    @ValidationRule(value = "!(self.mountPath in ['/', '/boot', '/etc', '/opt', '/opt/pyfleet', '/usr', '/var', "
+            + "'/var/lib', '/var/lib/pyfleet', '/tmp', '/proc', '/sys', '/dev', '/run', '/home', '/root'])",
+            message = "mountPath must not hide a directory the guest or PyFleet needs; use one of its own, "
+                    + "e.g. /srv/data", fieldPath = ".mountPath")
+    public record DataDisk(
+            @Required @Size(max = 32) @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+            @JsonPropertyDescription("A name for the disk, unique in the pool; the guest sees it as "
+                    + "/dev/disk/by-id/virtio-<name>.")
+            String name,
+
+            @Required @Size(max = 16) @Pattern(DISK_SIZE)
+            @JsonPropertyDescription("Size, e.g. 20Gi.")
+            String size,
+
+            @Size(max = 253) @Pattern(StorageSpec.Volume.NAME)
+            @JsonPropertyDescription("StorageClass of the disk; the cluster's default class when absent.")
+            String storageClassName,
+
+            @Required @Size(max = 256) @Pattern("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$")
+            @JsonPropertyDescription("Where the disk is mounted in the guest, e.g. /srv/data.")
+            String mountPath) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DiskRetention(
+            @Default("Retain")
+            @JsonPropertyDescription("Retain: the disks of a VM removed by a scale-down stay, and a VM made again "
+                    + "at that ordinal gets them back. Delete: they are deleted with the VM.")
+            WhenScaledDown whenScaledDown,
+
+            @Default("Retain")
+            @JsonPropertyDescription("Retain: a VM recreated by autoHealing boots from its disks as they are. "
+                    + "ReplaceRootDisk: it gets a fresh root disk from the image; its data disks are kept.")
+            WhenHealed whenHealed) {
+
+        public enum WhenScaledDown { Retain, Delete }
+
+        public enum WhenHealed { Retain, ReplaceRootDisk }
     }
 
     public enum RunStrategy { Always, RerunOnFailure, Manual, Halted }
