@@ -46,11 +46,11 @@ public final class PoolVirtualMachines {
         this.pool = pool;
         this.spec = spec;
         VMPoolSpec.VMTemplate vm = pool.getSpec().vm();
-        // The disks' sizes and classes are not in the VM: they count too. A pool without disks keeps the revision
-        // it had before disks existed, so an upgrade of the operator rolls no pool.
+        // With a root disk the image, and the disks' sizes and classes, are not in the VM: they count too. A pool
+        // without disks keeps the revision it had before disks existed, so an upgrade of the operator rolls no pool.
         this.revision = vm.rootDisk() == null && (vm.dataDisks() == null || vm.dataDisks().isEmpty())
                 ? TemplateRevision.of(spec)
-                : TemplateRevision.of(List.of(spec, Objects.requireNonNullElse(vm.rootDisk(), Map.of()),
+                : TemplateRevision.of(List.of(spec, vm.image(), Objects.requireNonNullElse(vm.rootDisk(), Map.of()),
                         Objects.requireNonNullElse(vm.dataDisks(), List.of())));
         this.userData = userData;
         this.userDataSecret = userDataSecret;

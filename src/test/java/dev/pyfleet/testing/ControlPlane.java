@@ -296,20 +296,13 @@ public final class ControlPlane implements AutoCloseable {
             return false;
         }
         installCrds(client, fixtures);
-        // The fixtures have no CRD for live migrations: a minimal one of ours stands in (see the file).
-        try (var migrations = ControlPlane.class.getResourceAsStream("/kubevirt-migration-crd.yaml")) {
-            GenericKubernetesResource crd = client.getKubernetesSerialization()
-                    .unmarshal(new String(migrations.readAllBytes(), StandardCharsets.UTF_8),
-                            GenericKubernetesResource.class);
-            client.genericKubernetesResources("apiextensions.k8s.io/v1", "CustomResourceDefinition").resource(crd)
-                    .forceConflicts().serverSideApply();
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // The fixtures have no CRD for live migrations nor for CDI's disks: minimal ones of ours stand in (see the
+        // files).
+        installOwnCrd(client, "/kubevirt-migration-crd.yaml");
         log("installed a minimal VirtualMachineInstanceMigration CRD (kubevirt-migration-crd.yaml): the fixtures "
                 + "have none");
+        installOwnCrd(client, "/cdi-datavolume-crd.yaml");
+        log("installed a minimal CDI DataVolume CRD (cdi-datavolume-crd.yaml): the fixtures have none");
         // KubeVirt's admission rules that matter to PyFleet (its webhook does not run here).
         try (var policy = ControlPlane.class.getResourceAsStream("/kubevirt-admission.yaml")) {
             client.load(policy).items().forEach(item -> client.resource(item).forceConflicts().serverSideApply());
@@ -318,6 +311,19 @@ public final class ControlPlane implements AutoCloseable {
         }
         log("installed KubeVirt's admission rules (kubevirt-admission.yaml)");
         return true;
+    }
+
+    private static void installOwnCrd(KubernetesClient client, String resource) {
+        try (var file = ControlPlane.class.getResourceAsStream(resource)) {
+            GenericKubernetesResource crd = client.getKubernetesSerialization()
+                    .unmarshal(new String(file.readAllBytes(), StandardCharsets.UTF_8), GenericKubernetesResource.class);
+            client.genericKubernetesResources("apiextensions.k8s.io/v1", "CustomResourceDefinition").resource(crd)
+                    .forceConflicts().serverSideApply();
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void installCrds(KubernetesClient client, Path dir) {

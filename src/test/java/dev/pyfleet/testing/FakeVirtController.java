@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.pyfleet.kubevirt.DataVolume;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.kubevirt.VirtualMachineInstance;
 import dev.pyfleet.kubevirt.VirtualMachineInstanceMigration;
@@ -37,6 +38,14 @@ public final class FakeVirtController {
         this.namespace = namespace;
     }
 
+    /** The pool's disks, by name. */
+    public Map<String, DataVolume> disks(String pool) {
+        Map<String, DataVolume> disks = new java.util.TreeMap<>();
+        client.resources(DataVolume.class).inNamespace(namespace).withLabel("pyfleet.dev/pool", pool).list()
+                .getItems().forEach(disk -> disks.put(disk.getMetadata().getName(), disk));
+        return disks;
+    }
+
     public List<VirtualMachine> vms(String pool) {
         return client.resources(VirtualMachine.class).inNamespace(namespace).withLabel("pyfleet.dev/pool", pool)
                 .list().getItems();
@@ -47,8 +56,18 @@ public final class FakeVirtController {
         run(vm, node, true);
     }
 
-    /** Marks the VM running and Ready on the given node, its instance LiveMigratable or not. */
+    /**
+     * Marks the VM running and Ready on the given node, its instance LiveMigratable or not. As KubeVirt, it starts
+     * no VM before the DataVolumes it names exist: a test that asks for one fails.
+     */
     public void run(VirtualMachine vm, String node, boolean liveMigratable) {
+        vm.getSpec().template().spec().volumes().stream().filter(v -> v.dataVolume() != null)
+                .map(v -> v.dataVolume().name()).forEach(disk -> {
+                    if (client.resources(DataVolume.class).inNamespace(namespace).withName(disk).get() == null) {
+                        throw new IllegalStateException(vm.getMetadata().getName() + " names the DataVolume " + disk
+                                + ", which does not exist: KubeVirt would not start it");
+                    }
+                });
         setStatus(vm, new VirtualMachineStatus("Running", true, true, List.of(readyCondition("True")), null));
         String name = vm.getMetadata().getName();
         VirtualMachineInstance vmi = instanceOf(vm, "Running", node, liveMigratable);

@@ -139,5 +139,10 @@ class PoolVirtualMachinesTest {
                 .as("a bigger root disk is a new revision: new VMs get it").isNotEqualTo(twenty);
         assertThat(PoolVirtualMachines.of(pool("    rootDisk: {size: 20Gi, onRollout: Keep}\n"), List.of(), "s")
                 .revision()).isNotEqualTo(twenty);
+        VMPool newImage = pool("    rootDisk: {size: 20Gi}\n");
+        assertThat(PoolVirtualMachines.of(PoolFixtures.SERIALIZATION.unmarshal(PoolFixtures.SERIALIZATION
+                .asYaml(newImage).replace("debian:12", "debian:13"), VMPool.class), List.of(), "s").revision())
+                .as("the image is only in the root disk's source, and a new image is a new revision")
+                .isNotEqualTo(twenty);
     }
 }

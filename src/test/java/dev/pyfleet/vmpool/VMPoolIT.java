@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.api.v1alpha1.VMPoolStatus;
+import dev.pyfleet.kubevirt.DataVolume;
 import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.status.Conditions;
 import dev.pyfleet.testing.ArgoCdHealth;
@@ -208,6 +209,138 @@ class VMPoolIT {
                 .anyMatch(e -> "AutoHealing".equals(e.getReason()));
     }
 
+    static final String DISK_POOL = """
+            apiVersion: pyfleet.dev/v1alpha1
+            kind: VMPool
+            metadata: {name: disky}
+            spec:
+              replicas: 2
+              vm:
+                memory: 2Gi
+                image: quay.io/containerdisks/debian:12
+                python: {version: "3.12"}
+                rootDisk: {size: 20Gi, storageClassName: fast-ssd%s}
+                dataDisks: [{name: data, size: 5Gi, mountPath: /srv/data}]
+              updateStrategy: {type: RollingUpdate, maxUnavailable: 1, progressDeadlineSeconds: 60}
+            %s""";
+
+    /**
+     * Each VM gets a root disk of the asked size and class, imported from the image, and a blank data disk, made
+     * before the VM (the fake KubeVirt refuses to start a VM whose disk is missing); KubeVirt's schema keeps the VMs'
+     * disk volumes as PyFleet wrote them. A rollout replaces the root disks, by default, and keeps the data disks.
+     */
+    @Test
+    void aPoolsVmsGetDisksOfTheAskedSizeAndARolloutReplacesRootDisksButKeepsDataDisks() {
+        VMPool pool = client.resource(client.getKubernetesSerialization().unmarshal(DISK_POOL.formatted("", ""),
+                VMPool.class)).inNamespace(ns()).create();
+        List<VirtualMachine> vms = awaitVms("disky", list -> list.size() == 2);
+        var desired = PoolVirtualMachines.of(client.resource(pool).get(), List.of(), "pyfleet-scheduler");
+        for (VirtualMachine vm : vms) {
+            assertThat(asMap(vm.getSpec())).as("spec of %s as KubeVirt's schema kept it", vm.getMetadata().getName())
+                    .isEqualTo(asMap(desired.vm(VMState.ordinal(vm.getMetadata().getName())).getSpec()));
+        }
+        Map<String, DataVolume> disks = kubeVirt.disks("disky");
+        assertThat(disks).containsOnlyKeys("disky-0-root", "disky-0-data", "disky-1-root", "disky-1-data");
+        assertThat(disks.get("disky-1-root").getSpec().storage().size()).isEqualTo("20Gi");
+        assertThat(disks.get("disky-1-root").getSpec().storage().storageClassName()).isEqualTo("fast-ssd");
+        assertThat(disks.get("disky-1-root").getSpec().source().registry().url())
+                .isEqualTo("docker://quay.io/containerdisks/debian:12");
+        assertThat(disks.get("disky-0-data").getSpec().storage().size()).isEqualTo("5Gi");
+        assertThat(disks.get("disky-0-data").getSpec().source().blank()).isNotNull();
+        runAll(vms);
+        String oldRevision = awaitPool("disky", conditionOf("Ready", "True")).getStatus().currentRevision();
+
+        editImage("disky", "quay.io/containerdisks/debian:12.1");
+        String newRevision = rollOut("disky", oldRevision);
+        Map<String, DataVolume> after = kubeVirt.disks("disky");
+        assertThat(after).containsOnlyKeys(disks.keySet());
+        for (String root : List.of("disky-0-root", "disky-1-root")) {
+            assertThat(uid(after.get(root))).as("%s replaced", root).isNotEqualTo(uid(disks.get(root)));
+            assertThat(after.get(root).getSpec().source().registry().url())
+                    .isEqualTo("docker://quay.io/containerdisks/debian:12.1");
+            assertThat(after.get(root).getMetadata().getLabels()).containsEntry("pyfleet.dev/revision", newRevision);
+        }
+        for (String data : List.of("disky-0-data", "disky-1-data")) {
+            assertThat(uid(after.get(data))).as("%s kept", data).isEqualTo(uid(disks.get(data)));
+        }
+    }
+
+    /** A kept root disk outlives a rollout; the disks of a VM removed by a scale-down stay, and come back with it. */
+    @Test
+    void aKeptRootDiskOutlivesARolloutAndRetainedDisksComeBackAfterAScaleDown() {
+        client.resource(client.getKubernetesSerialization().unmarshal(DISK_POOL.formatted(", onRollout: Keep", ""),
+                VMPool.class)).inNamespace(ns()).create();
+        runAll(awaitVms("disky", list -> list.size() == 2));
+        String oldRevision = awaitPool("disky", conditionOf("Ready", "True")).getStatus().currentRevision();
+        Map<String, String> uids = uids(kubeVirt.disks("disky"));
+        assertThat(uids).hasSize(4);
+
+        editImage("disky", "quay.io/containerdisks/debian:12.1");
+        rollOut("disky", oldRevision);
+        assertThat(uids(kubeVirt.disks("disky"))).as("every disk kept through the rollout").isEqualTo(uids);
+
+        scale("disky", 1);
+        awaitVms("disky", list -> list.size() == 1);
+        assertThat(uids(kubeVirt.disks("disky"))).as("Retain: the removed VM's disks stay").isEqualTo(uids);
+        scale("disky", 2);
+        runAll(awaitVms("disky", list -> list.size() == 2 && list.stream().allMatch(vm -> vm.getStatus() == null
+                || Boolean.TRUE.equals(vm.getStatus().ready()))).stream().filter(vm -> vm.getStatus() == null)
+                .toList());
+        awaitPool("disky", pool -> conditionOf("Ready", "True").test(pool) && pool.getStatus().readyReplicas() == 2);
+        assertThat(uids(kubeVirt.disks("disky"))).as("the VM made again has its disks back").isEqualTo(uids);
+    }
+
+    /** Where the pool says so, a healed VM gets a fresh root disk (its data disk stays) and a scale-down deletes. */
+    @Test
+    void healingAndScaleDownDeleteWhatThePoolSaysAndNothingElse() {
+        client.resource(client.getKubernetesSerialization().unmarshal(DISK_POOL.formatted("", """
+                  autoHealing: {failureThreshold: 2}
+                  diskRetention: {whenScaledDown: Delete, whenHealed: ReplaceRootDisk}
+                """), VMPool.class)).inNamespace(ns()).create();
+        List<VirtualMachine> vms = awaitVms("disky", list -> list.size() == 2);
+        Map<String, String> uids = uids(kubeVirt.disks("disky"));
+        VirtualMachine failing = vms.stream().filter(vm -> vm.getMetadata().getName().equals("disky-0")).findFirst()
+                .orElseThrow();
+        kubeVirt.fail(failing, 2);
+        Awaitility.await("disky-0 recreated").atMost(Duration.ofSeconds(60)).until(() -> kubeVirt.vms("disky")
+                .stream().anyMatch(vm -> vm.getMetadata().getName().equals("disky-0")
+                        && !vm.getMetadata().getUid().equals(failing.getMetadata().getUid())));
+        Map<String, String> healed = uids(kubeVirt.disks("disky"));
+        assertThat(healed.get("disky-0-root")).as("a fresh root disk").isNotNull()
+                .isNotEqualTo(uids.get("disky-0-root"));
+        assertThat(healed.get("disky-0-data")).as("its data disk kept").isEqualTo(uids.get("disky-0-data"));
+        assertThat(healed.get("disky-1-root")).isEqualTo(uids.get("disky-1-root"));
+
+        scale("disky", 1);
+        String left = awaitVms("disky", list -> list.size() == 1).get(0).getMetadata().getName();
+        String gone = left.equals("disky-0") ? "disky-1" : "disky-0";
+        Awaitility.await("the disks of " + gone + " deleted").atMost(Duration.ofSeconds(60))
+                .until(() -> kubeVirt.disks("disky").keySet().stream().noneMatch(d -> d.startsWith(gone + "-")));
+        assertThat(uids(kubeVirt.disks("disky"))).as("the disks of the VM that stays").containsOnlyKeys(
+                left + "-root", left + "-data").containsEntry(left + "-data", healed.get(left + "-data"));
+    }
+
+    /** Brings every new VM up until the pool is Ready on a revision other than {@code from}; returns it. */
+    private String rollOut(String pool, String from) {
+        Awaitility.await("rolling update of " + pool).atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    kubeVirt.vms(pool).stream().filter(vm -> vm.getMetadata().getDeletionTimestamp() == null)
+                            .filter(vm -> vm.getStatus() == null).forEach(vm -> kubeVirt.run(vm, "kwok-node-0"));
+                    VMPool current = client.resources(VMPool.class).inNamespace(ns()).withName(pool).get();
+                    return conditionOf("Ready", "True").test(current)
+                            && !from.equals(current.getStatus().currentRevision());
+                });
+        return client.resources(VMPool.class).inNamespace(ns()).withName(pool).get().getStatus().currentRevision();
+    }
+
+    private static String uid(DataVolume disk) {
+        return disk.getMetadata().getUid();
+    }
+
+    private static Map<String, String> uids(Map<String, DataVolume> disks) {
+        return disks.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> uid(e.getValue())));
+    }
+
     private void runAll(List<VirtualMachine> vms) {
         vms.forEach(vm -> kubeVirt.run(vm, "kwok-node-" + (VMState.ordinal(vm.getMetadata().getName()) % 3)));
     }
@@ -219,7 +352,11 @@ class VMPoolIT {
 
     /** A change as a user makes it: no resourceVersion, so the operator's status writes cannot conflict with it. */
     private void editImage(String image) {
-        client.resources(VMPool.class).inNamespace(ns()).withName("vms").patch(PatchContext.of(PatchType.JSON_MERGE),
+        editImage("vms", image);
+    }
+
+    private void editImage(String pool, String image) {
+        client.resources(VMPool.class).inNamespace(ns()).withName(pool).patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"spec\": {\"vm\": {\"image\": \"" + image + "\"}}}");
     }
 

@@ -40,6 +40,24 @@ class VMPoolValidationIT {
         cluster.client().resource(created).delete();
     }
 
+    @Test
+    void poolWithDisksIsAcceptedAndDefaultedToLoseNothing() {
+        var created = create(VALID.replace("    cpu: 2\n", """
+                    cpu: 2
+                    rootDisk: {size: 20Gi, storageClassName: fast-ssd}
+                    dataDisks: [{name: data, size: 50Gi, mountPath: /srv/data}]
+                """));
+        @SuppressWarnings("unchecked")
+        var spec = (java.util.Map<String, Object>) created.getAdditionalProperties().get("spec");
+        assertThat(spec.get("diskRetention")).as("every disk is kept unless the pool says otherwise")
+                .isEqualTo(java.util.Map.of("whenScaledDown", "Retain", "whenHealed", "Retain"));
+        @SuppressWarnings("unchecked")
+        var vm = (java.util.Map<String, Object>) spec.get("vm");
+        assertThat(vm.get("rootDisk")).isEqualTo(java.util.Map.of("size", "20Gi", "storageClassName", "fast-ssd",
+                "onRollout", "Replace"));
+        cluster.client().resource(created).delete();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             no image                      | image: quay.io/containerdisks/debian:12 | ~                    | spec.vm.image: Required value
@@ -63,6 +81,22 @@ class VMPoolValidationIT {
             failureThreshold zero         | updateStrategy:            | autoHealing: {failureThreshold: 0} ;; updateStrategy: | spec.autoHealing.failureThreshold: Invalid value
             minFailingDuration in words   | updateStrategy:            | autoHealing: {minFailingDuration: five minutes} ;; updateStrategy: | spec.autoHealing.minFailingDuration: Invalid value
             name starting with a digit    | name: vms                  | name: 1vms                        | metadata.name must start with a letter
+            root disk size in words       | cpu: 2                     | cpu: 2 ;;; rootDisk: {size: twenty}   | spec.vm.rootDisk.size: Invalid value
+            root disk size in GB units    | cpu: 2                     | cpu: 2 ;;; rootDisk: {size: 20GB}     | spec.vm.rootDisk.size: Invalid value
+            root disk too small           | cpu: 2                     | cpu: 2 ;;; rootDisk: {size: 512Mi}    | vm.rootDisk.size must be from 1Gi to 64Ti
+            root disk without a size      | cpu: 2                     | cpu: 2 ;;; rootDisk: {storageClassName: fast} | spec.vm.rootDisk.size: Required value
+            root disk class not a name    | cpu: 2                     | cpu: 2 ;;; rootDisk: {size: 20Gi, storageClassName: Fast_SSD} | spec.vm.rootDisk.storageClassName: Invalid value
+            unknown root disk rollout     | cpu: 2                     | cpu: 2 ;;; rootDisk: {size: 20Gi, onRollout: Sometimes} | spec.vm.rootDisk.onRollout: Unsupported value
+            data disk too large           | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 100Ti, mountPath: /srv/data}] | a data disk's size must be from 1Gi to 64Ti
+            data disk without a size      | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, mountPath: /srv/data}] | spec.vm.dataDisks[0].size: Required value
+            data disk named root          | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: root, size: 1Gi, mountPath: /srv/data}] | a data disk cannot be named root
+            two data disks of one name    | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /srv/a}, {name: data, size: 1Gi, mountPath: /srv/b}] | two data disks have the same name
+            two data disks at one path    | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: a, size: 1Gi, mountPath: /srv/data}, {name: b, size: 1Gi, mountPath: /srv/data}] | two data disks are mounted at the same path
+            data disk at a relative path  | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: srv/data}] | spec.vm.dataDisks[0].mountPath: Invalid value
+            data disk over /etc           | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /etc}] | mountPath must not hide a directory the guest or PyFleet needs
+            data disk path with ..        | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /srv/../etc}] | mountPath must not contain a .. segment
+            unknown scale-down retention  | updateStrategy:            | diskRetention: {whenScaledDown: Sometimes} ;; updateStrategy: | spec.diskRetention.whenScaledDown: Unsupported value
+            unknown healing retention     | updateStrategy:            | diskRetention: {whenHealed: Delete} ;; updateStrategy: | spec.diskRetention.whenHealed: Unsupported value
             """)
     void invalidPoolIsRejectedWithAMessageThatNamesTheField(String what, String replace, String with,
             String message) {
