@@ -22,6 +22,8 @@ public final class Labels {
     public static final String VM = "pyfleet.dev/vm";
     /** Which of its VM's disks a DataVolume is: {@code root} or a data disk's name. */
     public static final String DISK = "pyfleet.dev/disk";
+    /** The replica slot of an app's Pod, whose claim it mounts ({@code storage.replicaVolume}), and of that claim. */
+    public static final String SLOT = "pyfleet.dev/slot";
     /** The template revision a Pod or VM was made from. */
     public static final String REVISION = "pyfleet.dev/revision";
 

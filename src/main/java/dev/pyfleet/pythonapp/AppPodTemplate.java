@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -71,6 +72,21 @@ public final class AppPodTemplate {
                 .endMetadata()
                 .withSpec(template.getSpec())
                 .build();
+    }
+
+    /**
+     * The Pod with the given ordinal that mounts the claim of a replica slot ({@code storage.replicaVolume}), and
+     * says which in its {@code pyfleet.dev/slot} label.
+     */
+    public Pod pod(int ordinal, int slot) {
+        Pod pod = pod(ordinal);
+        var labels = new java.util.LinkedHashMap<>(pod.getMetadata().getLabels());
+        labels.put(Labels.SLOT, String.valueOf(slot));
+        pod.getMetadata().setLabels(labels);
+        pod.setSpec(new PodSpecBuilder(pod.getSpec()).editMatchingVolume(v -> AppStorage.REPLICA.equals(v.getName()))
+                .editPersistentVolumeClaim().withClaimName(AppStorage.replicaClaim(app.getMetadata().getName(), slot))
+                .endPersistentVolumeClaim().endVolume().build());
+        return pod;
     }
 
     public static String podName(String app, String revision, int ordinal) {

@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
 /**
  * An app's storage as its Pods carry it: /tmp as an emptyDir of the scratch size, each volume of the spec mounted
- * where asked, and the scratch size added to the container's ephemeral-storage. An app without storage gets none of
+ * where asked, the replica's own claim, and the scratch size added to the container's ephemeral-storage. An app without storage gets none of
  * this, so its Pod template (and revision) stays as it was.
  */
 final class AppStorage {
@@ -26,6 +26,8 @@ final class AppStorage {
     static final String EPHEMERAL_STORAGE = "ephemeral-storage";
     /** Beyond the scratch space, the limit leaves this for the container's logs and writable layer. */
     static final Quantity HEADROOM = new Quantity("512Mi");
+    /** The Pod volume of the replica's own claim, and the prefix of the claims' names after the app's. */
+    static final String REPLICA = "replica";
     /** Secret files: readable by the app's user and group only. */
     static final int SECRET_MODE = 0440;
 
@@ -58,7 +60,17 @@ final class AppStorage {
             }
             volumes.add(volume.build());
         }
+        if (storage.replicaVolume() != null) {
+            // The claim is the replica's, named when its Pod is made (replicaClaim); the template names none.
+            volumes.add(new VolumeBuilder().withName(REPLICA).withNewPersistentVolumeClaim().withClaimName(REPLICA)
+                    .endPersistentVolumeClaim().build());
+        }
         return volumes;
+    }
+
+    /** The claim of the replica in that slot, e.g. {@code shop-replica-0}. */
+    static String replicaClaim(String app, int slot) {
+        return app + "-" + REPLICA + "-" + slot;
     }
 
     static List<VolumeMount> mounts(StorageSpec storage) {
@@ -72,6 +84,10 @@ final class AppStorage {
         for (StorageSpec.Volume v : storage.volumes() == null ? List.<StorageSpec.Volume>of() : storage.volumes()) {
             mounts.add(new VolumeMountBuilder().withName(volumeName(v)).withMountPath(v.mountPath())
                     .withReadOnly(v.persistentVolumeClaim() == null || readOnly(v)).build());
+        }
+        if (storage.replicaVolume() != null) {
+            mounts.add(new VolumeMountBuilder().withName(REPLICA).withMountPath(storage.replicaVolume().mountPath())
+                    .build());
         }
         return mounts;
     }

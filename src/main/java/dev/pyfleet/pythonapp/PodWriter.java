@@ -1,9 +1,12 @@
 package dev.pyfleet.pythonapp;
 
 import java.net.HttpURLConnection;
+import java.util.List;
 
+import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -11,7 +14,10 @@ import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
-/** The only place Pods are written. Creates and deletes are idempotent, so a repeated step is harmless. */
+/**
+ * The only place Pods and the replicas' claims are written. Creates and deletes are idempotent, so a repeated step is
+ * harmless.
+ */
 final class PodWriter {
 
     private final KubernetesClient client;
@@ -56,5 +62,32 @@ final class PodWriter {
 
     void delete(String namespace, String name) {
         client.pods().inNamespace(namespace).withName(name).delete();
+    }
+
+    /** Creates a replica's claim unless it exists; false when the one that exists is not the same app's. */
+    boolean createClaim(PersistentVolumeClaim claim) {
+        var claims = client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace());
+        try {
+            claims.resource(claim).create();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            PersistentVolumeClaim existing = claims.withName(claim.getMetadata().getName()).get();
+            return existing == null || Labels.managedByPyFleet(existing.getMetadata().getLabels())
+                    && claim.getMetadata().getLabels().get(Labels.APP)
+                            .equals(existing.getMetadata().getLabels().get(Labels.APP));
+        }
+    }
+
+    /** The replica claims of an app (read from the API server: the operator caches no claims). */
+    List<PersistentVolumeClaim> claims(String namespace, String app) {
+        return client.persistentVolumeClaims().inNamespace(namespace).withLabel(Labels.APP, app)
+                .withLabel(Labels.SLOT).list().getItems();
+    }
+
+    void deleteClaim(String namespace, String name) {
+        client.persistentVolumeClaims().inNamespace(namespace).withName(name).delete();
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.PythonAppStatus;
 import dev.pyfleet.api.v1alpha1.RuntimeSpec;
+import dev.pyfleet.api.v1alpha1.StorageSpec;
 import dev.pyfleet.api.v1alpha1.VMPool;
 import dev.pyfleet.app.EffectiveSpec;
 import dev.pyfleet.kube.Labels;
@@ -135,7 +137,8 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
         Instant now = clock.instant();
         PythonAppStatus previous = app.getStatus();
         EffectiveSpec spec = new EffectiveSpec(app.getSpec());
-        List<PodState> states = context.getSecondaryResources(Pod.class).stream().map(PodState::of).toList();
+        Set<Pod> pods = context.getSecondaryResources(Pod.class);
+        List<PodState> states = pods.stream().map(PodState::of).toList();
 
         if (spec.runtime() != RuntimeSpec.Type.Pods) {
             // The app now runs on a pool: Pods it ran before go.
@@ -153,7 +156,8 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
                 : RolloutPlan.none();
         List<Event> told = new ArrayList<>(plan.events());
         List<Pod> created = new ArrayList<>();
-        told.addAll(apply(app, template, plan, states, context.getClient(), created));
+        told.addAll(apply(app, template, plan, states, context.getClient(), created,
+                new ReplicaSlots(spec.replicas(), pods)));
 
         Report<PythonAppStatus> report = StatusReport.of(new StatusReport.Observation(
                 Objects.requireNonNullElse(app.getMetadata().getGeneration(), 0L),
@@ -176,19 +180,38 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
      * app's are added to {@code created}.
      */
     private List<Event> apply(PythonApp app, AppPodTemplate template, RolloutPlan plan, List<PodState> pods,
-            KubernetesClient client, List<Pod> created) {
+            KubernetesClient client, List<Pod> created, ReplicaSlots slots) {
         String namespace = app.getMetadata().getNamespace();
         PodWriter writer = new PodWriter(client, podSource);
         Set<String> taken = pods.stream().map(PodState::name).collect(Collectors.toCollection(HashSet::new));
         List<Event> told = new ArrayList<>();
+        boolean replicaVolumes = app.getSpec().storage() != null && app.getSpec().storage().replicaVolume() != null;
         int passedOver = 0;
         for (int ordinal = 0; created.size() < plan.create() && passedOver < TAKEN_NAMES_PER_RECONCILE;
                 ordinal++) {
             String name = AppPodTemplate.podName(app.getMetadata().getName(), template.revision(), ordinal);
-            if (!taken.add(name)) {
+            if (taken.contains(name)) {
                 continue;
             }
-            Pod pod = template.pod(ordinal);
+            Pod pod;
+            if (replicaVolumes) {
+                // A new Pod waits until a replica's claim is let go: no free slot, no Pod.
+                OptionalInt slot = slots.free();
+                if (slot.isEmpty()) {
+                    break;
+                }
+                if (!writer.createClaim(ReplicaClaims.claim(app, slot.getAsInt()))) {
+                    told.add(Event.warning("ClaimNameTaken", "a PersistentVolumeClaim named "
+                            + AppStorage.replicaClaim(app.getMetadata().getName(), slot.getAsInt())
+                            + " exists and is not this app's; remove or rename it"));
+                    break;
+                }
+                pod = template.pod(ordinal, slot.getAsInt());
+                slots.take(slot.getAsInt());
+            } else {
+                pod = template.pod(ordinal);
+            }
+            taken.add(name);
             if (writer.create(pod) == PodWriter.Created.TAKEN) {
                 told.add(Event.warning("PodNameTaken", "a Pod named " + name + " exists and is not this app's; "
                         + "using the next name"));
@@ -198,7 +221,35 @@ public class PythonAppReconciler implements Reconciler<PythonApp> {
             }
         }
         plan.delete().forEach(name -> writer.delete(namespace, name));
+        if (replicaVolumes && app.getSpec().storage().replicaVolume().whenScaledDown()
+                == StorageSpec.ReplicaVolume.WhenScaledDown.Delete) {
+            ReplicaClaims.scaledAway(app, writer.claims(namespace, app.getMetadata().getName()), slots.held())
+                    .forEach(claim -> writer.deleteClaim(namespace, claim));
+        }
         return told;
+    }
+
+    /** The replica slots an app's Pods hold (one going away still does), and the lowest free one below replicas. */
+    private static final class ReplicaSlots {
+        private final int replicas;
+        private final Set<Integer> held = new HashSet<>();
+
+        ReplicaSlots(int replicas, Set<Pod> pods) {
+            this.replicas = replicas;
+            pods.forEach(pod -> ReplicaClaims.slotOf(pod).ifPresent(held::add));
+        }
+
+        OptionalInt free() {
+            return ReplicaClaims.freeSlot(replicas, held);
+        }
+
+        void take(int slot) {
+            held.add(slot);
+        }
+
+        Set<Integer> held() {
+            return held;
+        }
     }
 
     /** Apps on VM pools are installed by the VMPool controller; this one keeps their Service and reports. */

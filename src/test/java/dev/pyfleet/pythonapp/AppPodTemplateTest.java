@@ -198,4 +198,31 @@ class AppPodTemplateTest {
         assertThat(AppPodTemplate.of(app(WSGI + "storage: {scratch: 1Gi}\n"), "pyfleet-scheduler").revision())
                 .as("scratch space changes the Pods").isNotEqualTo(template.revision());
     }
+
+    @Test
+    void eachReplicaMountsTheClaimOfItsSlotReadWriteAndTheSlotIsNotPartOfTheRevision() {
+        AppPodTemplate template = AppPodTemplate.of(app(WSGI + """
+                rollout: {maxSurge: 0, maxUnavailable: 1}
+                storage:
+                  replicaVolume: {size: 10Gi, mountPath: /var/lib/shop}
+                """), "pyfleet-scheduler");
+        Pod first = template.pod(0, 2);
+        Pod second = template.pod(1, 0);
+        assertThat(first.getSpec().getVolumes()).singleElement().satisfies(v -> {
+            assertThat(v.getName()).isEqualTo("replica");
+            assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("shop-replica-2");
+        });
+        assertThat(second.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
+                .isEqualTo("shop-replica-0");
+        assertThat(first.getMetadata().getLabels()).containsEntry("pyfleet.dev/slot", "2")
+                .containsEntry("pyfleet.dev/revision", template.revision());
+        assertThat(first.getSpec().getContainers().get(0).getVolumeMounts()).singleElement().satisfies(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/var/lib/shop");
+            assertThat(m.getReadOnly()).as("the replica's own volume is written").isNotEqualTo(Boolean.TRUE);
+        });
+        assertThat(template.pod(2).getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
+                .as("the template itself names no replica's claim, and building a Pod changed it not")
+                .isEqualTo("replica");
+        assertThat(template.pod(2).getMetadata().getLabels()).doesNotContainKey("pyfleet.dev/slot");
+    }
 }

@@ -185,6 +185,62 @@ class PythonAppIT {
         });
     }
 
+    /**
+     * Each replica has a claim of its own (bound here to static volumes of a class only this test uses): a rollout
+     * mounts the same claims, never one claim in two Pods at once, and a scale-down keeps the claim it freed.
+     */
+    @Test
+    void eachReplicaKeepsAClaimOfItsOwnThroughARolloutAndAScaleDown() {
+        String storageClass = "replica-" + ns();
+        List<String> volumes = java.util.stream.IntStream.range(0, 3).mapToObj(i -> storageClass + "-" + i).toList();
+        volumes.forEach(name -> client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model
+                .PersistentVolumeBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
+                .withStorageClassName(storageClass).withAccessModes("ReadWriteOnce")
+                .addToCapacity("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .withNewHostPath().withPath("/var/lib/" + name).endHostPath().endSpec().build()).create());
+        try {
+            PythonApps.create(client, ns(), SHOP.replace("rollout: {maxSurge: 1, maxUnavailable: 0}",
+                    "rollout: {maxSurge: 0, maxUnavailable: 1}") + """
+                      storage:
+                        replicaVolume: {size: 1Gi, storageClassName: %s, mountPath: /var/lib/shop}
+                    """.formatted(storageClass));
+            String first = PythonApps.await(client, ns(), "shop", conditionIs("Ready", "True"), 90).getStatus()
+                    .currentRevision();
+            assertThat(claimsOfPods()).containsExactlyInAnyOrder("shop-replica-0", "shop-replica-1",
+                    "shop-replica-2");
+            Map<String, String> claims = client.persistentVolumeClaims().inNamespace(ns()).list().getItems().stream()
+                    .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c.getMetadata().getUid()));
+            assertThat(claims).containsOnlyKeys("shop-replica-0", "shop-replica-1", "shop-replica-2");
+
+            mergePatch("{\"spec\": {\"image\": \"ghcr.io/acme/shop:1.0.1\"}}");
+            Awaitility.await("the rollout, one claim per Pod throughout").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        List<String> mounted = claimsOfPods();
+                        assertThat(mounted).as("claims of all Pods, those going away too").doesNotHaveDuplicates();
+                        PythonApp app = client.resources(PythonApp.class).inNamespace(ns()).withName("shop").get();
+                        return conditionIs("Ready", "True").test(app) && !first.equals(app.getStatus()
+                                .currentRevision()) && mounted.size() == 3;
+                    });
+            assertThat(client.persistentVolumeClaims().inNamespace(ns()).list().getItems().stream()
+                    .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c.getMetadata().getUid())))
+                    .as("the same claims, none made again").isEqualTo(claims);
+
+            ControlPlane.get().kubectl("scale", "-n", ns(), "pythonapp/shop", "--replicas=2");
+            Awaitility.await("two replicas").atMost(Duration.ofSeconds(60))
+                    .until(() -> PythonApps.pods(client, ns(), "shop").size() == 2);
+            assertThat(client.persistentVolumeClaims().inNamespace(ns()).withName("shop-replica-2").get())
+                    .as("Retain: the freed claim stays").isNotNull();
+        } finally {
+            volumes.forEach(name -> client.persistentVolumes().withName(name).delete());
+        }
+    }
+
+    private List<String> claimsOfPods() {
+        return PythonApps.pods(client, ns(), "shop").stream().flatMap(p -> p.getSpec().getVolumes().stream())
+                .filter(v -> v.getPersistentVolumeClaim() != null).map(v -> v.getPersistentVolumeClaim()
+                        .getClaimName()).toList();
+    }
+
     @Test
     void imageChangeRollsOutWithinSurgeAndUnavailabilityBounds() throws Exception {
         PythonApps.create(client, ns(), SHOP);

@@ -94,6 +94,13 @@ class PythonAppValidationIT {
             volume over the scratch space | process:                       | storage: {scratch: 1Gi, volumes: [{name: a, mountPath: /tmp/cache, configMap: a}]} ;; process: | a volume cannot be mounted at or under /tmp
             Secret volume on a VM pool    | process:                       | python: "3.12" ;; runtime: {type: VMPool, poolRef: {name: vms}} ;; storage: {volumes: [{name: keys, mountPath: /etc/keys, secret: keys}]} ;; process: | storage (scratch space and volumes) is for apps that run as Pods
             scratch and ephemeral-storage | process:                       | resources: {requests: {ephemeral-storage: 1Gi}} ;; storage: {scratch: 1Gi} ;; process: | set ephemeral-storage either by storage.scratch or in resources, not both
+            replica volume with a surge   | process:                       | storage: {replicaVolume: {size: 1Gi, mountPath: /data}} ;; process: | storage.replicaVolume needs rollout.maxSurge: 0
+            replica volume no size        | process:                       | rollout: {maxSurge: 0, maxUnavailable: 1} ;; storage: {replicaVolume: {mountPath: /data}} ;; process: | spec.storage.replicaVolume.size: Required value
+            replica volume of nothing     | process:                       | rollout: {maxSurge: 0, maxUnavailable: 1} ;; storage: {replicaVolume: {size: "0", mountPath: /data}} ;; process: | storage.replicaVolume.size must be from 1Mi to 64Ti
+            replica volume at a volume    | process:                       | rollout: {maxSurge: 0, maxUnavailable: 1} ;; storage: {replicaVolume: {size: 1Gi, mountPath: /data}, volumes: [{name: a, mountPath: /data/, configMap: a}]} ;; process: | a volume is mounted at the replica volume's path
+            replica volume in scratch     | process:                       | rollout: {maxSurge: 0, maxUnavailable: 1} ;; storage: {scratch: 1Gi, replicaVolume: {size: 1Gi, mountPath: /tmp/state}} ;; process: | the replica volume cannot be mounted at or under /tmp
+            replica volume relative path  | process:                       | rollout: {maxSurge: 0, maxUnavailable: 1} ;; storage: {replicaVolume: {size: 1Gi, mountPath: data}} ;; process: | spec.storage.replicaVolume.mountPath: Invalid value
+            unknown replica retention     | process:                       | rollout: {maxSurge: 0, maxUnavailable: 1} ;; storage: {replicaVolume: {size: 1Gi, mountPath: /data, whenScaledDown: Sometimes}} ;; process: | spec.storage.replicaVolume.whenScaledDown: Unsupported value
             """)
     void invalidAppIsRejectedWithAMessageThatNamesTheProblem(String what, String replace, String with,
             String message) {

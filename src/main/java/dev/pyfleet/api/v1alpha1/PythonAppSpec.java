@@ -57,6 +57,12 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
         message = "storage (scratch space and volumes) is for apps that run as Pods: an app on a VM pool keeps its "
                 + "files on the pool's VMs; give the VMPool disks (spec.vm.rootDisk, spec.vm.dataDisks) instead",
         fieldPath = ".storage")
+@ValidationRule(value = "!has(self.storage) || !has(self.storage.replicaVolume) || (has(self.rollout) "
+        + "&& has(self.rollout.maxSurge) && (type(self.rollout.maxSurge) == int ? self.rollout.maxSurge == 0 "
+        + ": self.rollout.maxSurge.matches('^0+%$')))",
+        message = "storage.replicaVolume needs rollout.maxSurge: 0 (and maxUnavailable of at least 1): a replica's "
+                + "claim is let go before its successor mounts it, so no extra Pod can run beside the others",
+        fieldPath = ".storage.replicaVolume")
 @ValidationRule(value = "!has(self.storage) || !has(self.storage.scratch) || !has(self.resources) "
         + "|| ((!has(self.resources.requests) || !('ephemeral-storage' in self.resources.requests)) "
         + "&& (!has(self.resources.limits) || !('ephemeral-storage' in self.resources.limits)))",
