@@ -24,6 +24,7 @@ import dev.pyfleet.testing.ControlPlaneResource;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -212,11 +213,25 @@ class PythonAppIT {
                     .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c.getMetadata().getUid()));
             assertThat(claims).containsOnlyKeys("shop-replica-0", "shop-replica-1", "shop-replica-2");
 
+            // KWOK removes a deleted Pod at once; a finalizer keeps each old Pod going away for a while, as a real
+            // one is while its server stops and its volume is unmounted.
+            String hold = "pyfleet.dev/test-hold";
+            PythonApps.pods(client, ns(), "shop").forEach(pod -> client.pods().inNamespace(ns())
+                    .withName(pod.getMetadata().getName()).edit(p -> new PodBuilder(p).editMetadata()
+                            .addToFinalizers(hold).endMetadata().build()));
             mergePatch("{\"spec\": {\"image\": \"ghcr.io/acme/shop:1.0.1\"}}");
             Awaitility.await("the rollout, one claim per Pod throughout").atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(100)).until(() -> {
-                        List<String> mounted = claimsOfPods();
+                        List<Pod> pods = PythonApps.pods(client, ns(), "shop");
+                        List<String> mounted = claimsOfPods(pods);
                         assertThat(mounted).as("claims of all Pods, those going away too").doesNotHaveDuplicates();
+                        pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null
+                                && p.getMetadata().getFinalizers().contains(hold)
+                                && java.time.Instant.parse(p.getMetadata().getDeletionTimestamp())
+                                        .isBefore(java.time.Instant.now().minusSeconds(2)))
+                                .forEach(p -> client.pods().inNamespace(ns()).withName(p.getMetadata().getName())
+                                        .edit(q -> new PodBuilder(q).editMetadata().removeFromFinalizers(hold)
+                                                .endMetadata().build()));
                         PythonApp app = client.resources(PythonApp.class).inNamespace(ns()).withName("shop").get();
                         return conditionIs("Ready", "True").test(app) && !first.equals(app.getStatus()
                                 .currentRevision()) && mounted.size() == 3;
@@ -231,12 +246,20 @@ class PythonAppIT {
             assertThat(client.persistentVolumeClaims().inNamespace(ns()).withName("shop-replica-2").get())
                     .as("Retain: the freed claim stays").isNotNull();
         } finally {
+            PythonApps.pods(client, ns(), "shop").stream().filter(p -> p.getMetadata().getFinalizers()
+                    .contains("pyfleet.dev/test-hold")).forEach(p -> client.pods().inNamespace(ns())
+                            .withName(p.getMetadata().getName()).edit(q -> new PodBuilder(q).editMetadata()
+                                    .removeFromFinalizers("pyfleet.dev/test-hold").endMetadata().build()));
             volumes.forEach(name -> client.persistentVolumes().withName(name).delete());
         }
     }
 
     private List<String> claimsOfPods() {
-        return PythonApps.pods(client, ns(), "shop").stream().flatMap(p -> p.getSpec().getVolumes().stream())
+        return claimsOfPods(PythonApps.pods(client, ns(), "shop"));
+    }
+
+    private static List<String> claimsOfPods(List<Pod> pods) {
+        return pods.stream().flatMap(p -> p.getSpec().getVolumes().stream())
                 .filter(v -> v.getPersistentVolumeClaim() != null).map(v -> v.getPersistentVolumeClaim()
                         .getClaimName()).toList();
     }
