@@ -14,9 +14,15 @@ import io.fabric8.kubernetes.api.model.PodCondition;
  * What rollout planning and the status need to know of one of an app's Pods.
  *
  * @param trouble why its app cannot run (crash loop, OOM kill, image), or null
+ * @param slot the replica slot whose claim it mounts ({@code storage.replicaVolume}), or null
  */
 public record PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
-        boolean ready, Instant readySince, ContainerTrouble trouble) {
+        boolean ready, Instant readySince, ContainerTrouble trouble, Integer slot) {
+
+    public PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
+            boolean ready, Instant readySince, ContainerTrouble trouble) {
+        this(name, revision, created, terminating, failed, ready, readySince, trouble, null);
+    }
 
     public PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
             boolean ready, Instant readySince) {
@@ -37,7 +43,8 @@ public record PodState(String name, String revision, Instant created, boolean te
                 "Failed".equals(phase) || "Succeeded".equals(phase),
                 ready,
                 readyCondition.map(c -> parse(c.getLastTransitionTime())).orElse(null),
-                ContainerTrouble.of(pod).orElse(null));
+                ContainerTrouble.of(pod).orElse(null),
+                ReplicaClaims.slotOf(pod).stream().boxed().findFirst().orElse(null));
     }
 
     /**
@@ -54,7 +61,7 @@ public record PodState(String name, String revision, Instant created, boolean te
     }
 
     private PodState goingAway() {
-        return new PodState(name, revision, created, true, failed, ready, readySince, trouble);
+        return new PodState(name, revision, created, true, failed, ready, readySince, trouble, slot);
     }
 
     /** Ready for at least minReadySeconds at {@code now}. */

@@ -65,12 +65,14 @@ final class ReplicaClaims {
         }
         int replicas = new dev.pyfleet.app.EffectiveSpec(app.getSpec()).replicas();
         return claims.stream().filter(c -> c.getMetadata().getDeletionTimestamp() == null)
-                .filter(c -> c.getMetadata().getLabels() != null
+                .filter(c -> Labels.managedByPyFleet(c.getMetadata().getLabels())
                         && app.getMetadata().getName().equals(c.getMetadata().getLabels().get(Labels.APP)))
                 .filter(c -> {
                     String slot = c.getMetadata().getLabels().get(Labels.SLOT);
                     return slot != null && slot.matches("[0-9]{1,9}") && Integer.parseInt(slot) >= replicas
-                            && !held.contains(Integer.parseInt(slot));
+                            && !held.contains(Integer.parseInt(slot)) && c.getMetadata().getName()
+                                    .equals(AppStorage.replicaClaim(app.getMetadata().getName(),
+                                            Integer.parseInt(slot)));
                 })
                 .map(c -> c.getMetadata().getName()).sorted().toList();
     }

@@ -24,6 +24,13 @@ public final class RolloutPlanner {
             .thenComparing(PodState::created, Comparator.reverseOrder())
             .thenComparing(PodState::name, Comparator.reverseOrder());
 
+    /**
+     * A scale-down removes the Pods of the highest replica slots first, so the replicas left hold the slots below
+     * replicas and a claim a scale-down frees is that of a replica scaled away; Pods without slots as above.
+     */
+    static final Comparator<PodState> SCALE_DOWN_ORDER = Comparator.comparing(PodState::slot,
+            Comparator.nullsLast(Comparator.<Integer>reverseOrder())).thenComparing(REMOVAL_ORDER);
+
     private RolloutPlanner() {
     }
 
@@ -56,7 +63,7 @@ public final class RolloutPlanner {
         int create = Math.max(0, Math.min(replicas - current.size(), room));
 
         if (current.size() > replicas) {
-            current.stream().sorted(REMOVAL_ORDER).limit(current.size() - replicas).map(PodState::name)
+            current.stream().sorted(SCALE_DOWN_ORDER).limit(current.size() - replicas).map(PodState::name)
                     .forEach(delete::add);
         }
         if (!old.isEmpty()) {

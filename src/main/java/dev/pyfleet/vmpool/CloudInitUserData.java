@@ -38,9 +38,9 @@ public final class CloudInitUserData {
     static final String SETUP_MARKER = HOMES + "/setup-revision";
     /** The per-instance cloud-init modules PyFleet's setup is made of (semaphores under /var/lib/cloud/instance). */
     private static final List<String> SETUP_MODULES = List.of("package_update_upgrade_install", "write_files",
-            "disk_setup", "mounts", "runcmd", "scripts_user");
+            "mounts", "runcmd", "scripts_user");
     private static final List<String> MERGED_LISTS = List.of("packages", "write_files", "runcmd", "bootcmd",
-            "fs_setup", "mounts");
+            "mounts");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -101,9 +101,11 @@ public final class CloudInitUserData {
                 files.add(file(environmentPath(app), "0600", environment));
             }
         }
+        if (keptRootDisk(vm)) {
+            runcmd.add(List.of("sh", "-c", removeOtherApps(apps)));
+        }
         runcmd.add(List.of("systemctl", "daemon-reload"));
-        boolean keptRootDisk = vm.rootDisk() != null
-                && vm.rootDisk().onRollout() == VMPoolSpec.RootDisk.OnRollout.Keep;
+        boolean keptRootDisk = keptRootDisk(vm);
         for (PythonApp app : apps) {
             runcmd.add(List.of("systemctl", "enable", "--now", unitName(app)));
             if (keptRootDisk) {
@@ -123,37 +125,55 @@ public final class CloudInitUserData {
         }
     }
 
+    private static boolean keptRootDisk(VMPoolSpec.VMTemplate vm) {
+        return vm.rootDisk() != null && vm.rootDisk().onRollout() == VMPoolSpec.RootDisk.OnRollout.Keep;
+    }
+
+    /**
+     * On a kept root disk, the units of apps no longer on the pool (and their env files) from an earlier setup: each
+     * is stopped, disabled and removed, so a removed app does not start again at the next boot nor hold its port.
+     */
+    static String removeOtherApps(List<PythonApp> apps) {
+        String keep = apps.stream().map(CloudInitUserData::unitName).collect(Collectors.joining("|"));
+        return "for unit in /etc/systemd/system/pyfleet-*.service; do [ -e \"$unit\" ] || continue; "
+                + "name=$(basename \"$unit\" .service); case \"$name.service\" in "
+                + (keep.isEmpty() ? "" : keep + ") ;; ")
+                + "*) systemctl disable --now \"$name.service\"; rm -f \"$unit\" \"/etc/pyfleet/${name#pyfleet-}.env\";; "
+                + "esac; done";
+    }
+
     /** The guest's path of a data disk: KubeVirt gives it the disk's name as its serial. */
     static String devicePath(VMPoolSpec.DataDisk disk) {
         return "/dev/disk/by-id/virtio-" + disk.name();
     }
 
     /**
-     * Each data disk formatted ext4 once (never over a filesystem it already has) and mounted at its path, writable
-     * by the apps' users through one group (setgid, so their files stay in it).
+     * Each data disk formatted ext4 where it has no filesystem yet, and mounted at its path, writable by the apps'
+     * users through one group (setgid, so their files stay in it). The format is a boot command of ours, not
+     * cloud-init's fs_setup: that one makes a filesystem on a whole disk without looking for an existing one, and a
+     * data disk outlives many first boots (each new root disk, each containerDisk restart). blkid's exit status 2
+     * means it found no signature at all; anything else (a filesystem, an ambiguous probe, an error) leaves the disk
+     * as it is.
      */
     private static void dataDisks(Map<String, Object> config, List<Object> runcmd, List<VMPoolSpec.DataDisk> disks,
             List<PythonApp> apps) {
-        List<Object> filesystems = new ArrayList<>();
+        List<Object> bootcmd = new ArrayList<>();
         List<Object> mounts = new ArrayList<>();
         runcmd.add(List.of("groupadd", "--force", "--system", DISK_GROUP));
         for (PythonApp app : apps) {
             runcmd.add(List.of("usermod", "--append", "--groups", DISK_GROUP, userName(app)));
         }
         for (VMPoolSpec.DataDisk disk : disks) {
-            Map<String, Object> filesystem = new LinkedHashMap<>();
-            filesystem.put("device", devicePath(disk));
-            filesystem.put("partition", "none");
-            filesystem.put("filesystem", "ext4");
-            filesystem.put("overwrite", false);
-            filesystems.add(filesystem);
+            String device = devicePath(disk);
+            bootcmd.add(List.of("sh", "-c", "udevadm settle; [ -b " + device + " ] || exit 0; blkid -p " + device
+                    + " >/dev/null 2>&1; [ $? -ne 2 ] || mkfs.ext4 -q " + device));
             // No dump and pass fields: cloud-init's defaults (0, 2). The writer would print them as numbers, and
             // cloud-init's schema wants strings; likewise the mode is symbolic (2770: setgid, group writes).
-            mounts.add(List.of(devicePath(disk), disk.mountPath(), "ext4", "defaults,nofail"));
+            mounts.add(List.of(device, disk.mountPath(), "ext4", "defaults,nofail"));
             runcmd.add(List.of("chgrp", DISK_GROUP, disk.mountPath()));
             runcmd.add(List.of("chmod", "u=rwx,g=rwxs,o=", disk.mountPath()));
         }
-        config.put("fs_setup", filesystems);
+        config.put("bootcmd", bootcmd);
         config.put("mounts", mounts);
     }
 

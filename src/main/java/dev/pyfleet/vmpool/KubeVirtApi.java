@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.pyfleet.kube.Labels;
 import dev.pyfleet.kubevirt.DataVolume;
 import dev.pyfleet.kubevirt.VirtualMachine;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -113,7 +114,12 @@ final class KubeVirtApi {
         }
     }
 
+    /**
+     * Deletes a disk in the foreground: the DataVolume stays, going away, until its claim is gone (which waits for
+     * the last Pod using it), so a disk made again under its name never meets the old claim.
+     */
     void deleteDisk(String namespace, String name) {
-        client.resources(DataVolume.class).inNamespace(namespace).withName(name).delete();
+        client.resources(DataVolume.class).inNamespace(namespace).withName(name)
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
     }
 }

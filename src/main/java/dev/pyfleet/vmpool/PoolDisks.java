@@ -147,12 +147,15 @@ public final class PoolDisks {
         return Labels.managedByPyFleet(labels) && pool.equals(labels.get(Labels.POOL));
     }
 
-    /** The root disks to delete with VMs auto-healing recreates, where the pool replaces them. */
-    List<String> healed(List<String> healedVms) {
+    /** This pool's root disks to delete with VMs auto-healing recreates, where the pool replaces them. */
+    List<String> healed(List<String> healedVms, List<DataVolume> disks) {
         if (root == null || whenHealed != DiskRetention.WhenHealed.ReplaceRootDisk) {
             return List.of();
         }
-        return healedVms.stream().map(vm -> vm + "-" + ROOT).toList();
+        Set<String> roots = new java.util.HashSet<>();
+        healedVms.forEach(vm -> roots.add(vm + "-" + ROOT));
+        return disks.stream().filter(this::ours).map(disk -> disk.getMetadata().getName()).filter(roots::contains)
+                .toList();
     }
 
     /**

@@ -184,14 +184,14 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         String namespace = pool.getMetadata().getNamespace();
         plan.delete().forEach(name -> kubeVirt.delete(namespace, name));
         if (disks.any()) {
-            disks.healed(plan.healed()).forEach(name -> kubeVirt.deleteDisk(namespace, name));
+            String name = pool.getMetadata().getName();
+            List<DataVolume> cached = diskSource.list(namespace, disk -> disk.getMetadata().getLabels() != null
+                    && name.equals(disk.getMetadata().getLabels().get(Labels.POOL))).toList();
+            disks.healed(plan.healed(), cached).forEach(disk -> kubeVirt.deleteDisk(namespace, disk));
             Set<Integer> occupied = owned.stream().map(vm -> VMState.ordinal(vm.getMetadata().getName()))
                     .collect(Collectors.toCollection(HashSet::new));
             occupied.addAll(plan.create());
-            String name = pool.getMetadata().getName();
-            disks.scaledAway(diskSource.list(namespace, disk -> disk.getMetadata().getLabels() != null
-                    && name.equals(disk.getMetadata().getLabels().get(Labels.POOL))).toList(), occupied)
-                    .forEach(disk -> kubeVirt.deleteDisk(namespace, disk));
+            disks.scaledAway(cached, occupied).forEach(disk -> kubeVirt.deleteDisk(namespace, disk));
         }
         // A user-data Secret goes when no VM that stays still boots from it; the pool owns them all, so one left
         // behind by a crash just here goes with the pool.

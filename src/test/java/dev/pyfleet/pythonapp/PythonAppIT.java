@@ -243,6 +243,8 @@ class PythonAppIT {
             ControlPlane.get().kubectl("scale", "-n", ns(), "pythonapp/shop", "--replicas=2");
             Awaitility.await("two replicas").atMost(Duration.ofSeconds(60))
                     .until(() -> PythonApps.pods(client, ns(), "shop").size() == 2);
+            assertThat(claimsOfPods()).as("the highest slot went").containsExactlyInAnyOrder("shop-replica-0",
+                    "shop-replica-1");
             assertThat(client.persistentVolumeClaims().inNamespace(ns()).withName("shop-replica-2").get())
                     .as("Retain: the freed claim stays").isNotNull();
         } finally {

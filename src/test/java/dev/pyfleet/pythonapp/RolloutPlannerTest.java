@@ -60,6 +60,24 @@ class RolloutPlannerTest {
         assertThat(plan.delete()).containsExactly("c", "b");
     }
 
+    /**
+     * With a claim per replica, a scale-down frees the highest slots, even of ready or older Pods: otherwise the
+     * replicas left would hold a slot above replicas, and the next Pod would mount another replica's claim.
+     */
+    @Test
+    void scaleDownOfAnAppWithReplicaClaimsRemovesTheHighestSlotsFirst() {
+        List<PodState> pods = List.of(slotted("a", 2, true, 500), slotted("b", 0, true, 100),
+                slotted("c", 1, false, 50), slotted("d", 3, true, 10));
+        RolloutPlan plan = RolloutPlanner.plan(bounds(2, 0, 1), NEW, pods, NOW);
+        assertThat(plan.delete()).containsExactly("d", "a");
+        assertThat(plan.create()).isZero();
+    }
+
+    private static PodState slotted(String name, int slot, boolean ready, int ageSeconds) {
+        Instant created = NOW.minusSeconds(ageSeconds);
+        return new PodState(name, NEW, created, false, false, ready, ready ? created : null, null, slot);
+    }
+
     @Test
     void failedPodIsDeletedAndReplacedOnlyOnceItIsGoneWhenThereIsNoSurge() {
         List<PodState> pods = List.of(pod("a", NEW, true, 60), pod("b", NEW, true, 60),

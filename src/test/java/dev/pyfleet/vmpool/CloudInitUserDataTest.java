@@ -138,13 +138,14 @@ class CloudInitUserDataTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void dataDisksAreFormattedOnceMountedAndWritableByTheAppsUsers() throws Exception {
+    void dataDisksAreFormattedOnlyWithoutAFilesystemMountedAndWritableByTheAppsUsers() throws Exception {
         Map<String, Object> config = parse(CloudInitUserData.render(WITH_DISKS, TWO_APPS));
-        assertThat((List<Map<String, Object>>) config.get("fs_setup")).singleElement().satisfies(fs -> {
-            assertThat(fs).containsEntry("device", "/dev/disk/by-id/virtio-data").containsEntry("filesystem", "ext4")
-                    .containsEntry("partition", "none");
-            assertThat(fs).as("a disk that has a filesystem keeps it, and its files").containsEntry("overwrite", false);
-        });
+        assertThat(config).as("cloud-init's fs_setup formats a whole disk without looking").doesNotContainKey(
+                "fs_setup");
+        List<Object> bootcmd = (List<Object>) config.get("bootcmd");
+        assertThat(bootcmd).contains(List.of("sh", "-c", "udevadm settle; [ -b /dev/disk/by-id/virtio-data ] || exit 0; "
+                + "blkid -p /dev/disk/by-id/virtio-data >/dev/null 2>&1; [ $? -ne 2 ] || mkfs.ext4 -q "
+                + "/dev/disk/by-id/virtio-data"));
         assertThat((List<Object>) config.get("mounts")).containsExactly(
                 List.of("/dev/disk/by-id/virtio-data", "/srv/data", "ext4", "defaults,nofail"));
         List<Object> runcmd = (List<Object>) config.get("runcmd");
@@ -155,7 +156,74 @@ class CloudInitUserDataTest {
                 List.of("chgrp", "pyfleet-disks", "/srv/data"), List.of("chmod", "u=rwx,g=rwxs,o=", "/srv/data"),
                 List.of("/opt/pyfleet/install-python.sh"));
         assertThat(CloudInitUserData.render(VM, TWO_APPS)).as("a pool without data disks has none of it")
-                .doesNotContain("fs_setup", "mounts", "pyfleet-disks");
+                .doesNotContain("mkfs", "mounts", "pyfleet-disks");
+    }
+
+    /** The format command of a data disk, run in a shell: it formats a blank disk only. */
+    @Test
+    void theFormatCommandLeavesADiskWithAFilesystemOrAnUnclearProbeAsItIs(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        @SuppressWarnings("unchecked")
+        String command = ((List<String>) ((List<Object>) parse(CloudInitUserData.render(WITH_DISKS, TWO_APPS))
+                .get("bootcmd")).stream().filter(c -> c.toString().contains("mkfs")).findFirst().orElseThrow())
+                .get(2);
+        // Stand-ins for the tools, first on PATH: blkid exits as told, mkfs.ext4 records that it ran. There is no
+        // such block device here, so the device check is taken as passed.
+        java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+        write(bin.resolve("udevadm"), "#!/bin/sh\nexit 0\n");
+        write(bin.resolve("blkid"), "#!/bin/sh\nexit $(cat " + dir.resolve("blkid-status") + ")\n");
+        write(bin.resolve("mkfs.ext4"), "#!/bin/sh\necho \"$@\" >> " + dir.resolve("formatted") + "\n");
+        String runnable = command.replace("[ -b /dev/disk/by-id/virtio-data ]", "true");
+        for (var probe : Map.of("0", false, "2", true, "4", false, "8", false).entrySet()) {
+            java.nio.file.Files.writeString(dir.resolve("blkid-status"), probe.getKey());
+            java.nio.file.Files.deleteIfExists(dir.resolve("formatted"));
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c", runnable).redirectErrorStream(true);
+            builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+            Process shell = builder.start();
+            shell.getOutputStream().close();
+            shell.getInputStream().readAllBytes();
+            shell.waitFor();
+            assertThat(java.nio.file.Files.exists(dir.resolve("formatted")))
+                    .as("blkid exit %s: formatted", probe.getKey()).isEqualTo(probe.getValue());
+        }
+    }
+
+    /** The clean-up on a kept disk, run in a shell over a stand-in /etc: other apps' units and env files go. */
+    @Test
+    void onAKeptDiskTheUnitsAndEnvFilesOfAppsNoLongerOnThePoolGo(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path units = java.nio.file.Files.createDirectories(dir.resolve("units"));
+        java.nio.file.Path envs = java.nio.file.Files.createDirectories(dir.resolve("envs"));
+        java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+        for (String app : List.of("shop", "api", "old-cart")) {
+            java.nio.file.Files.writeString(units.resolve("pyfleet-" + app + ".service"), "[Unit]\n");
+            java.nio.file.Files.writeString(envs.resolve(app + ".env"), "A=1\n");
+        }
+        java.nio.file.Files.writeString(units.resolve("other.service"), "[Unit]\n");
+        write(bin.resolve("systemctl"), "#!/bin/sh\necho \"$@\" >> " + dir.resolve("systemctl.log") + "\n");
+        String script = CloudInitUserData.removeOtherApps(TWO_APPS).replace("/etc/systemd/system", units.toString())
+                .replace("/etc/pyfleet", envs.toString());
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process shell = builder.start();
+        String output = new String(shell.getInputStream().readAllBytes());
+        assertThat(shell.waitFor()).as(output).isZero();
+        try (var left = java.nio.file.Files.list(units)) {
+            assertThat(left.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
+                    "pyfleet-shop.service", "pyfleet-api.service", "other.service");
+        }
+        try (var left = java.nio.file.Files.list(envs)) {
+            assertThat(left.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("shop.env", "api.env");
+        }
+        assertThat(java.nio.file.Files.readString(dir.resolve("systemctl.log")))
+                .isEqualTo("disable --now pyfleet-old-cart.service\n");
+        assertThat(CloudInitUserData.removeOtherApps(List.of())).as("no app left: every unit goes")
+                .contains("in *) systemctl disable");
+    }
+
+    private static void write(java.nio.file.Path file, String content) throws java.io.IOException {
+        java.nio.file.Files.writeString(file, content);
+        file.toFile().setExecutable(true);
     }
 
     /**
@@ -177,9 +245,14 @@ class CloudInitUserDataTest {
                 .contains("/var/lib/cloud/instance/sem/config_write_files",
                         "/var/lib/cloud/instance/sem/config_runcmd", "/var/lib/cloud/instance/sem/config_scripts_user",
                         "/var/lib/cloud/instance/sem/config_package_update_upgrade_install",
-                        "/var/lib/cloud/instance/sem/config_mounts", "/var/lib/cloud/instance/sem/config_disk_setup");
+                        "/var/lib/cloud/instance/sem/config_mounts");
         assertThat(runcmd).as("running apps take the new setup").contains(
                 List.of("systemctl", "restart", "pyfleet-shop.service"));
+
+        String cleanup = ((List<String>) runcmd.stream().filter(c -> c.toString().contains("pyfleet-*.service"))
+                .findFirst().orElseThrow()).get(2);
+        assertThat(cleanup).as("units of apps no longer on the pool go from a kept disk").contains(
+                "case \"$name.service\" in pyfleet-shop.service|pyfleet-api.service) ;; *) systemctl disable --now");
 
         var otherApps = List.of(TWO_APPS.get(0));
         String otherSetup = ((List<String>) ((List<Object>) parse(CloudInitUserData.render(WITH_DISKS, otherApps))
@@ -188,7 +261,9 @@ class CloudInitUserDataTest {
         assertThat(otherSetup).as("another setup, another record").isNotEqualTo(setup);
         assertThat(CloudInitUserData.render(WITH_DISKS, TWO_APPS)).as("the same pool renders the same setup")
                 .isEqualTo(CloudInitUserData.render(WITH_DISKS, TWO_APPS));
-        assertThat(CloudInitUserData.render(VM, TWO_APPS)).as("only a kept root disk needs it")
-                .doesNotContain("setup-revision", "bootcmd", "systemctl, restart");
+        Map<String, Object> replaced = parse(CloudInitUserData.render(VM, TWO_APPS));
+        assertThat(replaced).as("only a kept root disk needs it").doesNotContainKey("bootcmd");
+        assertThat((List<Object>) replaced.get("runcmd")).noneMatch(c -> c.toString().contains("restart")
+                || c.toString().contains("setup-revision") || c.toString().contains("pyfleet-*.service"));
     }
 }

@@ -131,9 +131,14 @@ class PoolDisksTest {
 
     @Test
     void autoHealingKeepsEveryDiskByDefaultAndReplacesOnlyTheRootDiskWhenAsked() {
-        assertThat(disks("", "").healed(List.of("vms-2"))).isEmpty();
-        assertThat(disks("", "  diskRetention: {whenHealed: ReplaceRootDisk}\n").healed(List.of("vms-2")))
-                .containsExactly("vms-2-root");
+        List<DataVolume> all = java.util.stream.IntStream.range(0, 3).boxed()
+                .flatMap(i -> disks("", "").desired(i, "rev1").stream()).toList();
+        assertThat(disks("", "").healed(List.of("vms-2"), all)).isEmpty();
+        PoolDisks replacing = disks("", "  diskRetention: {whenHealed: ReplaceRootDisk}\n");
+        assertThat(replacing.healed(List.of("vms-2"), all)).containsExactly("vms-2-root");
+        DataVolume foreign = replacing.desired(1, "rev1").get(0);
+        foreign.getMetadata().setLabels(Map.of("team", "db"));
+        assertThat(replacing.healed(List.of("vms-1"), List.of(foreign))).as("not this pool's").isEmpty();
     }
 
     @Test

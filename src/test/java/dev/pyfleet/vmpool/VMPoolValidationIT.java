@@ -94,6 +94,9 @@ class VMPoolValidationIT {
             two data disks at one path    | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: a, size: 1Gi, mountPath: /srv/data}, {name: b, size: 1Gi, mountPath: /srv/data}] | two data disks are mounted at the same path
             data disk at a relative path  | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: srv/data}] | spec.vm.dataDisks[0].mountPath: Invalid value
             data disk over /etc           | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /etc}] | mountPath must not hide a directory the guest or PyFleet needs
+            data disk under /usr          | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /usr/lib}] | mountPath must not hide a directory the guest or PyFleet needs
+            data disk over cloud-init     | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /var/lib/cloud}] | mountPath must not hide a directory the guest or PyFleet needs
+            data disk name past a serial  | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: a-twenty-one-letterss, size: 1Gi, mountPath: /srv/data}] | spec.vm.dataDisks[0].name: Too long
             data disk path with ..        | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /srv/../etc}] | mountPath must not contain a .. segment
             unknown scale-down retention  | updateStrategy:            | diskRetention: {whenScaledDown: Sometimes} ;; updateStrategy: | spec.diskRetention.whenScaledDown: Unsupported value
             unknown healing retention     | updateStrategy:            | diskRetention: {whenHealed: Delete} ;; updateStrategy: | spec.diskRetention.whenHealed: Unsupported value

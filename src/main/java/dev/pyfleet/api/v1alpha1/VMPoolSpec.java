@@ -141,14 +141,16 @@ public record VMPoolSpec(
             + "disk's name", fieldPath = ".name")
     @ValidationRule(value = "!self.mountPath.split('/').exists(part, part == '..')",
             message = "mountPath must not contain a .. segment", fieldPath = ".mountPath")
-    @ValidationRule(value = "!(self.mountPath in ['/', '/boot', '/etc', '/opt', '/opt/pyfleet', '/usr', '/var', "
-            + "'/var/lib', '/var/lib/pyfleet', '/tmp', '/proc', '/sys', '/dev', '/run', '/home', '/root'])",
+    @ValidationRule(value = "!(self.mountPath in ['/', '/opt', '/var', '/var/lib', '/home', '/root', '/srv', '/mnt']) "
+            + "&& !['/boot', '/etc', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/opt/pyfleet', '/var/lib/pyfleet', "
+            + "'/var/lib/cloud', '/tmp', '/proc', '/sys', '/dev', '/run'].exists(p, self.mountPath == p "
+            + "|| self.mountPath.startsWith(p + '/'))",
             message = "mountPath must not hide a directory the guest or PyFleet needs; use one of its own, "
                     + "e.g. /srv/data", fieldPath = ".mountPath")
     public record DataDisk(
-            @Required @Size(max = 32) @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
-            @JsonPropertyDescription("A name for the disk, unique in the pool; the guest sees it as "
-                    + "/dev/disk/by-id/virtio-<name>.")
+            @Required @Size(max = 20) @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+            @JsonPropertyDescription("A name for the disk, unique in the pool, at most 20 characters (a virtio "
+                    + "disk's serial); the guest sees it as /dev/disk/by-id/virtio-<name>.")
             String name,
 
             @Required @Size(max = 16) @Pattern(DISK_SIZE)
