@@ -27,8 +27,9 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
  * Kept of every Pod (what placement reads): name, namespace, uid, resourceVersion, labels, annotations, owner
  * references, creation and deletion times; its node, its containers' and init containers' names and resources,
  * overhead, tolerations and node selector; its phase. Kept besides of an app's Pods (what rollout planning and the
- * status read): the Ready condition (type, status, last transition) and, per container, its name, readiness, restart
- * count, state and last state; of a pool VM's launcher Pod, the Ready condition (whether a rebalance may move it).
+ * status read): the Ready condition (type, status, last transition), the scheduler's condition while it finds no
+ * node (reason Unschedulable and its message) and, per container, its name, readiness, restart count, state and last
+ * state; of a pool VM's launcher Pod, the Ready condition (whether a rebalance may move it).
  * Dropped as the Pod enters the cache: the environment, volumes, probes, the security context, IPs, images, the other
  * conditions and the managed fields, which are most of each object.
  * <p>
@@ -38,6 +39,9 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
  * cache.
  */
 public final class CachedPods {
+
+    /** The reason of the PodScheduled condition of a Pod the scheduler has found no node for. */
+    public static final String UNSCHEDULABLE = "Unschedulable";
 
     private CachedPods() {
     }
@@ -58,10 +62,14 @@ public final class CachedPods {
             var labels = pod.getMetadata().getLabels();
             if (Labels.appPod(labels) || Labels.poolPod(labels)) {
                 keptStatus.withConditions(status.getConditions() == null ? null
-                        : status.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                        : status.getConditions().stream().filter(c -> "Ready".equals(c.getType())
+                                || Labels.appPod(labels) && UNSCHEDULABLE.equals(c.getReason()))
                                 .map(c -> new PodConditionBuilder().withType(shared(c.getType()))
                                         .withStatus(shared(c.getStatus()))
-                                        .withLastTransitionTime(c.getLastTransitionTime()).build())
+                                        .withLastTransitionTime(c.getLastTransitionTime())
+                                        .withReason(UNSCHEDULABLE.equals(c.getReason()) ? UNSCHEDULABLE : null)
+                                        .withMessage(UNSCHEDULABLE.equals(c.getReason()) ? c.getMessage() : null)
+                                        .build())
                                 .toList());
             }
             if (Labels.appPod(labels)) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.pyfleet.kube.CachedPods;
 import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -15,9 +16,15 @@ import io.fabric8.kubernetes.api.model.PodCondition;
  *
  * @param trouble why its app cannot run (crash loop, OOM kill, image), or null
  * @param slot the replica slot whose claim it mounts ({@code storage.replicaVolume}), or null
+ * @param unschedulable why the scheduler finds no node for it, in its words, or null
  */
 public record PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
-        boolean ready, Instant readySince, ContainerTrouble trouble, Integer slot) {
+        boolean ready, Instant readySince, ContainerTrouble trouble, Integer slot, String unschedulable) {
+
+    public PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
+            boolean ready, Instant readySince, ContainerTrouble trouble, Integer slot) {
+        this(name, revision, created, terminating, failed, ready, readySince, trouble, slot, null);
+    }
 
     public PodState(String name, String revision, Instant created, boolean terminating, boolean failed,
             boolean ready, Instant readySince, ContainerTrouble trouble) {
@@ -44,7 +51,13 @@ public record PodState(String name, String revision, Instant created, boolean te
                 ready,
                 readyCondition.map(c -> parse(c.getLastTransitionTime())).orElse(null),
                 ContainerTrouble.of(pod).orElse(null),
-                ReplicaClaims.slotOf(pod).stream().boxed().findFirst().orElse(null));
+                ReplicaClaims.slotOf(pod).stream().boxed().findFirst().orElse(null),
+                status == null || status.getConditions() == null || pod.getSpec() != null
+                        && pod.getSpec().getNodeName() != null ? null
+                        : status.getConditions().stream().filter(c -> "PodScheduled".equals(c.getType())
+                                && "False".equals(c.getStatus()) && CachedPods.UNSCHEDULABLE.equals(c.getReason()))
+                                .map(c -> c.getMessage() == null ? "no node fits" : c.getMessage().strip())
+                                .findFirst().orElse(null));
     }
 
     /**
@@ -61,7 +74,7 @@ public record PodState(String name, String revision, Instant created, boolean te
     }
 
     private PodState goingAway() {
-        return new PodState(name, revision, created, true, failed, ready, readySince, trouble, slot);
+        return new PodState(name, revision, created, true, failed, ready, readySince, trouble, slot, unschedulable);
     }
 
     /** Ready for at least minReadySeconds at {@code now}. */

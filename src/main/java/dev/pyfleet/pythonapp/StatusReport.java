@@ -56,8 +56,14 @@ public final class StatusReport {
         PodState stuck = !active ? null : live.stream().filter(p -> o.revision().equals(p.revision()))
                 .filter(p -> p.trouble() != null).findFirst().orElse(null);
 
+        // A Pod the scheduler finds no node for is not stuck (a node or a volume may come), but the wait is told.
+        PodState waiting = !active ? null : live.stream().filter(p -> o.revision().equals(p.revision()))
+                .filter(p -> p.unschedulable() != null).findFirst().orElse(null);
+
         String revisionText = "revision " + o.revision();
-        String counts = available + " of " + desired + " Pods available, " + updated + " updated";
+        String counts = available + " of " + desired + " Pods available, " + updated + " updated"
+                + (waiting == null ? "" : "; Pod " + waiting.name() + " cannot be scheduled: "
+                        + waiting.unschedulable());
         List<Condition> conditions = new ArrayList<>();
         conditions.add(Conditions.of(DEPENDENCIES_READY, dependenciesMet, o.dependencies().reason(),
                 o.dependencies().message()));

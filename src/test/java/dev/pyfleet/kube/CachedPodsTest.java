@@ -3,9 +3,12 @@ package dev.pyfleet.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
@@ -108,5 +111,28 @@ class CachedPodsTest {
         assertThat(CachedPods.of(launcher).getStatus().getContainerStatuses()).isNullOrEmpty();
         assertThat(CachedPods.of(other).getStatus().getConditions()).isNullOrEmpty();
         assertThat(CachedPods.of(other).getStatus().getPhase()).isEqualTo("Running");
+    }
+
+    /** An app's Pod the scheduler finds no node for keeps why, read from the cache into the app's status. */
+    @Test
+    void anAppsPodKeepsWhyItCannotBeScheduledAndOtherPodsDoNot() {
+        Pod pending = replica(3);
+        pending.getSpec().setNodeName(null);
+        pending.getStatus().setPhase("Pending");
+        pending.getStatus().setConditions(List.of(new PodConditionBuilder().withType("PodScheduled")
+                .withStatus("False").withReason("Unschedulable").withMessage("0/3 nodes are available: pod has "
+                        + "unbound immediate PersistentVolumeClaims.").build(), new PodConditionBuilder()
+                .withType("Initialized").withStatus("True").build()));
+        assertThat(CachedPods.of(pending).getStatus().getConditions()).singleElement().satisfies(c -> {
+            assertThat(c.getType()).isEqualTo("PodScheduled");
+            assertThat(c.getMessage()).contains("unbound immediate PersistentVolumeClaims");
+        });
+        Pod launcher = replica(4);
+        launcher.getMetadata().setLabels(Labels.ofPool("vms"));
+        launcher.getStatus().setConditions(pending.getStatus().getConditions());
+        assertThat(CachedPods.of(launcher).getStatus().getConditions()).as("only an app's Pods need it")
+                .isNullOrEmpty();
+        assertThat(CachedPods.of(replica(5)).getStatus().getConditions()).singleElement()
+                .satisfies(c -> assertThat(c.getReason()).as("a Ready condition keeps no reason").isNull());
     }
 }

@@ -82,9 +82,31 @@ class PodStateTest {
             metadata: {name: shop-5d8c-2, namespace: demo, resourceVersion: "44"}
             """, Pod.class);
 
+    static final Pod UNSCHEDULABLE = YAML.unmarshal("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: shop-5d8c-3
+              namespace: demo
+              resourceVersion: "45"
+              labels: {app.kubernetes.io/managed-by: pyfleet, pyfleet.dev/app: shop, pyfleet.dev/revision: 5d8c,
+                       pyfleet.dev/slot: "3"}
+            spec:
+              containers: [{name: app, image: shop:1}]
+              volumes: [{name: replica, persistentVolumeClaim: {claimName: shop-replica-3}}]
+            status:
+              phase: Pending
+              conditions:
+              - {type: PodScheduled, status: "False", reason: Unschedulable, lastTransitionTime: "2026-12-01T10:00:01Z",
+                 message: "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. "}
+            """, Pod.class);
+
     @Test
     void planningAndStatusReadTheSameFromTheCachedPodAsFromTheWholeOne() {
-        for (Pod pod : List.of(OOM_KILLED, READY_AND_GOING, NEW)) {
+        assertThat(PodState.of(CachedPods.of(UNSCHEDULABLE))).extracting(PodState::slot, PodState::unschedulable)
+                .containsExactly(3, "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.");
+        assertThat(PodState.of(OOM_KILLED).unschedulable()).as("scheduled").isNull();
+        for (Pod pod : List.of(OOM_KILLED, READY_AND_GOING, NEW, UNSCHEDULABLE)) {
             assertThat(PodState.of(CachedPods.of(pod))).as(pod.getMetadata().getName())
                     .isEqualTo(PodState.of(pod));
         }

@@ -256,6 +256,23 @@ class PythonAppIT {
         }
     }
 
+    /** A Pod whose claim cannot bind waits Pending; the app's status says so in the scheduler's words. */
+    @Test
+    void anAppWhosePodsCannotBeScheduledSaysWhyInItsStatus() {
+        PythonApps.create(client, ns(), SHOP.replace("rollout: {maxSurge: 1, maxUnavailable: 0}",
+                "rollout: {maxSurge: 0, maxUnavailable: 1}").replace("replicas: 3", "replicas: 1") + """
+                  storage:
+                    replicaVolume: {size: 1Gi, storageClassName: no-such-volumes, mountPath: /var/lib/shop}
+                """);
+        PythonApp waiting = PythonApps.await(client, ns(), "shop", app -> app.getStatus() != null
+                && PythonApps.condition(app, "Progressing") != null
+                && PythonApps.condition(app, "Progressing").getMessage().contains("cannot be scheduled"), 60);
+        assertThat(PythonApps.condition(waiting, "Progressing").getMessage())
+                .contains("0 of 1 Pods available", "unbound immediate PersistentVolumeClaims");
+        assertThat(PythonApps.condition(waiting, "Ready").getMessage()).contains("cannot be scheduled");
+        assertThat(PythonApps.condition(waiting, "Degraded").getStatus()).as("it may yet bind").isEqualTo("False");
+    }
+
     private List<String> claimsOfPods() {
         return claimsOfPods(PythonApps.pods(client, ns(), "shop"));
     }

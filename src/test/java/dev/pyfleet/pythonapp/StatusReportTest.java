@@ -86,6 +86,22 @@ class StatusReportTest {
         assertThat(degraded.getMessage()).doesNotContain("previous Pods");
     }
 
+    /** A Pod no node fits (a claim that cannot bind, no room) is waited for, not Degraded, and the wait is told. */
+    @Test
+    void aPodTheSchedulerFindsNoNodeForIsToldInProgressAndReadyWithoutDegradingTheApp() {
+        PodState pending = new PodState("b", "r2", T0.minusSeconds(60), false, false, false, null, null, null,
+                "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.");
+        var status = report(List.of(pod("a", "r2", true), pending), NOTHING, null, T0).status();
+        String told = "Pod b cannot be scheduled: 0/3 nodes are available: pod has unbound immediate "
+                + "PersistentVolumeClaims.";
+        assertThat(Conditions.find(status.conditions(), "Progressing").getMessage()).endsWith(told);
+        assertThat(Conditions.find(status.conditions(), "Ready").getMessage()).endsWith(told);
+        assertThat(Conditions.find(status.conditions(), "Degraded").getStatus()).isEqualTo("False");
+        assertThat(status.phase()).isEqualTo("Progressing");
+        var scheduled = report(List.of(pod("a", "r2", true), pod("b", "r2", false)), NOTHING, null, T0).status();
+        assertThat(Conditions.find(scheduled.conditions(), "Ready").getMessage()).doesNotContain("scheduled");
+    }
+
     @Test
     void troubleOnlyInAnOldPodOrATerminatingOneDoesNotDegradeTheRollout() {
         var terminating = new PodState("d", "r2", T0.minusSeconds(60), true, false, false, null,
