@@ -3,6 +3,7 @@ package dev.pyfleet.pythonapp;
 import java.net.HttpURLConnection;
 import java.util.List;
 
+import dev.pyfleet.kube.CreateUnlessTaken;
 import dev.pyfleet.kube.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -66,19 +67,7 @@ final class PodWriter {
 
     /** Creates a replica's claim unless it exists; false when the one that exists is not the same app's. */
     boolean createClaim(PersistentVolumeClaim claim) {
-        var claims = client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace());
-        try {
-            claims.resource(claim).create();
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
-            }
-            PersistentVolumeClaim existing = claims.withName(claim.getMetadata().getName()).get();
-            return existing == null || Labels.managedByPyFleet(existing.getMetadata().getLabels())
-                    && claim.getMetadata().getLabels().get(Labels.APP)
-                            .equals(existing.getMetadata().getLabels().get(Labels.APP));
-        }
+        return CreateUnlessTaken.create(client.persistentVolumeClaims(), claim, Labels.APP);
     }
 
     /** The replica claims of an app (read from the API server: the operator caches no claims). */

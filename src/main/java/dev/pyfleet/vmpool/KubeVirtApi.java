@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.pyfleet.kube.CreateUnlessTaken;
 import dev.pyfleet.kube.Labels;
 import dev.pyfleet.kubevirt.DataVolume;
 import dev.pyfleet.kubevirt.VirtualMachine;
@@ -99,19 +100,7 @@ final class KubeVirtApi {
 
     /** Creates a disk unless one of that name exists; false when that one is not the same pool's. */
     boolean createDisk(DataVolume disk) {
-        var volumes = client.resources(DataVolume.class).inNamespace(disk.getMetadata().getNamespace());
-        try {
-            volumes.resource(disk).create();
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
-            }
-            DataVolume existing = volumes.withName(disk.getMetadata().getName()).get();
-            return existing == null || Labels.managedByPyFleet(existing.getMetadata().getLabels())
-                    && disk.getMetadata().getLabels().get(Labels.POOL)
-                            .equals(existing.getMetadata().getLabels().get(Labels.POOL));
-        }
+        return CreateUnlessTaken.create(client.resources(DataVolume.class), disk, Labels.POOL);
     }
 
     /**
