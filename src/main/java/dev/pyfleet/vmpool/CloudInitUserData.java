@@ -32,6 +32,8 @@ public final class CloudInitUserData {
     static final String UV_VERSION = "0.9.5";
     static final String VENV = "/opt/pyfleet/venv";
     static final String HOMES = "/var/lib/pyfleet";
+    /** Where a pool whose Python comes from its image finds the wheels of its packages. */
+    static final String WHEELS = "/opt/pyfleet/wheels";
     /** Members may write to the pool's data disks. */
     static final String DISK_GROUP = "pyfleet-disks";
     /** Written last at first boot: the setup this disk has had, see {@link #rerunOnAKeptDisk}. */
@@ -77,17 +79,25 @@ public final class CloudInitUserData {
 
     public static String render(VMPoolSpec.VMTemplate vm, List<PythonApp> apps) {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("package_update", true);
-        config.put("packages", new ArrayList<>(List.of("ca-certificates", "curl", "python3", "python3-venv")));
+        if (source(vm.python()) == VMPoolSpec.PythonSpec.Source.Download) {
+            // Only a pool that downloads asks the image's package mirror for anything.
+            config.put("package_update", true);
+            config.put("packages", new ArrayList<>(List.of("ca-certificates", "curl", "python3", "python3-venv")));
+        }
         List<Map<String, Object>> files = new ArrayList<>();
         files.add(file("/opt/pyfleet/install-python.sh", "0755", installScript(vm.python())));
-        List<Object> runcmd = new ArrayList<>();
-        runcmd.add(List.of("mkdir", "-p", HOMES));
-        // One user per app: apps sharing a VM cannot read each other's files, environment or process memory.
+        // One user per app: apps sharing a VM cannot read each other's files, environment or process memory. Made
+        // by the first boot commands, before any file is written, so that a file the pool's cloud-init writes under
+        // an app's home cannot make that home root's (and so not the app's), and a file may name the app's user as
+        // its owner. Boot commands run at every boot: a user that exists is left as it is.
+        List<Object> bootcmd = new ArrayList<>();
+        bootcmd.add(List.of("mkdir", "-p", HOMES));
         for (PythonApp app : apps) {
-            runcmd.add(List.of("useradd", "--system", "--create-home", "--home-dir", home(app), "--shell",
-                    "/usr/sbin/nologin", userName(app)));
+            bootcmd.add(List.of("sh", "-c", "id -u " + userName(app) + " >/dev/null 2>&1 || useradd --system "
+                    + "--create-home --home-dir " + home(app) + " --shell /usr/sbin/nologin " + userName(app)));
         }
+        config.put("bootcmd", bootcmd);
+        List<Object> runcmd = new ArrayList<>();
         List<VMPoolSpec.DataDisk> disks = vm.dataDisks() == null ? List.of() : vm.dataDisks();
         if (!disks.isEmpty()) {
             dataDisks(config, runcmd, disks, apps);
@@ -173,7 +183,9 @@ public final class CloudInitUserData {
             runcmd.add(List.of("chgrp", DISK_GROUP, disk.mountPath()));
             runcmd.add(List.of("chmod", "u=rwx,g=rwxs,o=", disk.mountPath()));
         }
-        config.put("bootcmd", bootcmd);
+        @SuppressWarnings("unchecked")
+        List<Object> boot = (List<Object>) config.computeIfAbsent("bootcmd", key -> new ArrayList<>());
+        boot.addAll(bootcmd);
         config.put("mounts", mounts);
     }
 
@@ -200,7 +212,22 @@ public final class CloudInitUserData {
         runcmd.add(List.of("sh", "-c", "echo " + setup + " > " + SETUP_MARKER));
     }
 
+    static VMPoolSpec.PythonSpec.Source source(VMPoolSpec.PythonSpec python) {
+        return python.source() == null ? VMPoolSpec.PythonSpec.Source.Download : python.source();
+    }
+
+    /** Installs the pool's Python into {@link #VENV}, from where {@code python.source} says, and nowhere else. */
     static String installScript(VMPoolSpec.PythonSpec python) {
+        return switch (source(python)) {
+            case Download -> downloadScript(python);
+            case Index -> imagePythonScript(python, "the image's python3 and packages from " + python.indexUrl(),
+                    "--index-url '" + python.indexUrl() + "'", false);
+            case Image -> imagePythonScript(python, "the image's python3 and wheels from " + WHEELS + " (offline)",
+                    "--no-index --find-links " + WHEELS, true);
+        };
+    }
+
+    private static String downloadScript(VMPoolSpec.PythonSpec python) {
         StringBuilder script = new StringBuilder("""
                 #!/bin/sh
                 # Installs Python %1$s and the pool's packages into %2$s (written by PyFleet).
@@ -213,11 +240,43 @@ public final class CloudInitUserData {
                 """.formatted(python.version(), VENV, UV_VERSION));
         if (python.packages() != null && !python.packages().isEmpty()) {
             script.append("/opt/pyfleet/bootstrap/bin/uv pip install --python ").append(VENV).append("/bin/python");
-            // The schema allows no quote in a requirement, so single quotes keep <, > and ! away from the shell.
-            python.packages().forEach(p -> script.append(" '").append(p).append('\''));
-            script.append('\n');
+            packages(script, python);
         }
         return script.toString();
+    }
+
+    /**
+     * A virtualenv of the image's own python3, which must be the asked version (said on the console and in
+     * cloud-init's log when it is not, and the apps do not start), and pip installing the packages from where
+     * {@code from} says.
+     */
+    private static String imagePythonScript(VMPoolSpec.PythonSpec python, String what, String from,
+            boolean sitePackages) {
+        String[] version = python.version().split("\\.");
+        StringBuilder script = new StringBuilder("""
+                #!/bin/sh
+                # Makes %1$s from %2$s (written by PyFleet).
+                set -eu
+                fail() { echo "pyfleet: $*" | tee /dev/console >&2; exit 1; }
+                python3 -c 'import sys; sys.exit(sys.version_info[:2] != (%3$s, %4$s))' \\
+                  || fail "the pool asks for Python %5$s; the image's python3 is $(python3 -V 2>&1)"
+                python3 -c 'import ensurepip, venv' 2>/dev/null \\
+                  || fail "the image's python3 cannot make a virtualenv with pip (Debian: python3-venv)"
+                python3 -m venv%6$s %1$s
+                """.formatted(VENV, what, version[0], version[1], python.version(),
+                sitePackages ? " --system-site-packages" : ""));
+        if (python.packages() != null && !python.packages().isEmpty()) {
+            script.append(VENV).append("/bin/pip install --no-cache-dir --disable-pip-version-check ")
+                    .append(from);
+            packages(script, python);
+        }
+        return script.toString();
+    }
+
+    private static void packages(StringBuilder script, VMPoolSpec.PythonSpec python) {
+        // The schema allows no quote in a requirement, so single quotes keep <, > and ! away from the shell.
+        python.packages().forEach(p -> script.append(" '").append(p).append('\''));
+        script.append('\n');
     }
 
     static String unit(PythonApp app, VMPoolSpec.VMTemplate vm) {

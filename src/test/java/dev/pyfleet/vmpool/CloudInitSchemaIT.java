@@ -47,6 +47,14 @@ class CloudInitSchemaIT {
         CommandResult withDisks = schema(disks);
         assertThat(withDisks.exitCode()).as("data disks and a kept root disk: %s", withDisks.output()).isZero();
 
+        for (var source : VMPoolSpec.PythonSpec.Source.values()) {
+            Path file = Files.writeString(dir.resolve(source + ".yaml"), CloudInitUserData.render(
+                    CloudInitUserDataTest.withPython(source, source == VMPoolSpec.PythonSpec.Source.Index
+                            ? "https://pypi.internal.example/simple" : null), apps));
+            CommandResult result = schema(file);
+            assertThat(result.exitCode()).as("Python from %s: %s", source, result.output()).isZero();
+        }
+
         CommandResult bad = schema(broken);
         assertThat(bad.exitCode()).as("the tool must reject a broken document: %s", bad.output()).isEqualTo(1);
         assertThat(bad.output()).contains("is not of type 'array'");

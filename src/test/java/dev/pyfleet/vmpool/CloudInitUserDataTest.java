@@ -75,11 +75,13 @@ class CloudInitUserDataTest {
                     // Double-quoted as systemd reads it: \, ", $ and ` escaped; % is no specifier there.
                     assertThat(f.get("content")).isEqualTo("GREETING=\"50% \\\"off\\\"\"\n");
                 });
-        assertThat(config.get("runcmd").toString())
-                .contains("[useradd, --system, --create-home, --home-dir, /var/lib/pyfleet/shop, --shell, "
-                        + "/usr/sbin/nologin, pf-shop]")
-                .contains("[useradd, --system, --create-home, --home-dir, /var/lib/pyfleet/api, --shell, "
-                        + "/usr/sbin/nologin, pf-api]");
+        assertThat((List<Object>) config.get("bootcmd")).as("users before any file is written").containsSubsequence(
+                List.of("mkdir", "-p", "/var/lib/pyfleet"),
+                List.of("sh", "-c", "id -u pf-shop >/dev/null 2>&1 || useradd --system --create-home --home-dir "
+                        + "/var/lib/pyfleet/shop --shell /usr/sbin/nologin pf-shop"),
+                List.of("sh", "-c", "id -u pf-api >/dev/null 2>&1 || useradd --system --create-home --home-dir "
+                        + "/var/lib/pyfleet/api --shell /usr/sbin/nologin pf-api"));
+        assertThat(config.get("runcmd").toString()).doesNotContain("useradd");
     }
 
     @Test
@@ -119,8 +121,8 @@ class CloudInitUserDataTest {
         assertThat(config).containsEntry("timezone", "Europe/Berlin");
         assertThat((List<Object>) config.get("packages")).startsWith("ca-certificates").endsWith("htop");
         assertThat((List<Object>) config.get("runcmd")).last().isEqualTo(List.of("touch", "/var/lib/custom-done"));
-        assertThat((List<Object>) config.get("bootcmd")).as("a list ours lacks is taken as the user wrote it")
-                .containsExactly(List.of("echo", "early"));
+        assertThat((List<Object>) config.get("bootcmd")).as("theirs after ours").containsExactly(
+                List.of("mkdir", "-p", "/var/lib/pyfleet"), List.of("echo", "early"));
     }
 
     @Test
@@ -150,8 +152,6 @@ class CloudInitUserDataTest {
                 List.of("/dev/disk/by-id/virtio-data", "/srv/data", "ext4", "defaults,nofail"));
         List<Object> runcmd = (List<Object>) config.get("runcmd");
         assertThat(runcmd).containsSubsequence(
-                List.of("useradd", "--system", "--create-home", "--home-dir", "/var/lib/pyfleet/api", "--shell",
-                        "/usr/sbin/nologin", "pf-api"),
                 List.of("usermod", "--append", "--groups", "pyfleet-disks", "pf-shop"),
                 List.of("chgrp", "pyfleet-disks", "/srv/data"), List.of("chmod", "u=rwx,g=rwxs,o=", "/srv/data"),
                 List.of("/opt/pyfleet/install-python.sh"));
@@ -262,8 +262,74 @@ class CloudInitUserDataTest {
         assertThat(CloudInitUserData.render(WITH_DISKS, TWO_APPS)).as("the same pool renders the same setup")
                 .isEqualTo(CloudInitUserData.render(WITH_DISKS, TWO_APPS));
         Map<String, Object> replaced = parse(CloudInitUserData.render(VM, TWO_APPS));
-        assertThat(replaced).as("only a kept root disk needs it").doesNotContainKey("bootcmd");
+        assertThat(replaced.get("bootcmd").toString()).as("only a kept root disk needs it")
+                .doesNotContain("setup-revision");
         assertThat((List<Object>) replaced.get("runcmd")).noneMatch(c -> c.toString().contains("restart")
                 || c.toString().contains("setup-revision") || c.toString().contains("pyfleet-*.service"));
+    }
+
+    static VMPoolSpec.VMTemplate withPython(VMPoolSpec.PythonSpec.Source source, String indexUrl) {
+        return new VMPoolSpec.VMTemplate(2, "4Gi", "quay.io/containerdisks/debian:12", new VMPoolSpec.PythonSpec(
+                "3.11", List.of("gunicorn==23.0.0", "flask>=3"), source, indexUrl), null, null);
+    }
+
+    /** Air-gapped sources name no host but the index they are given, and ask no package mirror for anything. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachPythonSourceInstallsFromWhereItSaysAndNowhereElse() throws Exception {
+        String download = CloudInitUserData.installScript(VM.python());
+        assertThat(download).contains("pip install --no-cache-dir uv==", "uv python install 3.12");
+        assertThat(parse(CloudInitUserData.render(VM, TWO_APPS))).containsEntry("package_update", true);
+
+        var index = withPython(VMPoolSpec.PythonSpec.Source.Index, "https://pypi.internal.example/simple");
+        String indexUserData = CloudInitUserData.render(index, TWO_APPS);
+        String indexScript = CloudInitUserData.installScript(index.python());
+        assertThat(indexScript).contains("python3 -m venv /opt/pyfleet/venv\n", "/opt/pyfleet/venv/bin/pip install "
+                + "--no-cache-dir --disable-pip-version-check --index-url 'https://pypi.internal.example/simple' "
+                + "'gunicorn==23.0.0' 'flask>=3'").doesNotContain("uv", "--system-site-packages");
+        assertThat(parse(indexUserData)).doesNotContainKeys("package_update", "packages");
+        assertThat(indexUserData.replace("https://pypi.internal.example/simple", ""))
+                .as("no host but the index").doesNotContain("http", "github", "pypi.org");
+
+        var image = withPython(VMPoolSpec.PythonSpec.Source.Image, null);
+        String imageUserData = CloudInitUserData.render(image, TWO_APPS);
+        assertThat(CloudInitUserData.installScript(image.python())).contains(
+                "python3 -m venv --system-site-packages /opt/pyfleet/venv\n",
+                "--no-index --find-links /opt/pyfleet/wheels 'gunicorn==23.0.0' 'flask>=3'").doesNotContain("uv");
+        assertThat(parse(imageUserData)).doesNotContainKeys("package_update", "packages");
+        assertThat(imageUserData).as("no host at all").doesNotContain("http", "github", "pypi");
+    }
+
+    /**
+     * The install script of a pool whose Python is the image's, run in a shell against this machine's python3
+     * (paths moved under a temporary directory): the asked version makes the virtualenv; another one stops, saying
+     * both versions.
+     */
+    @Test
+    void theImagesPythonIsCheckedBeforeTheVirtualenvIsMade(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Process probe = new ProcessBuilder("python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
+                .start();
+        String here = new String(probe.getInputStream().readAllBytes()).strip();
+        org.junit.jupiter.api.Assumptions.assumeTrue(probe.waitFor() == 0 && here.matches("3\\.[0-9]+"),
+                "this test runs the script with the machine's python3");
+        for (String asked : List.of(here, "3.99")) {
+            java.nio.file.Path venv = dir.resolve("venv-" + asked);
+            String script = CloudInitUserData.installScript(new VMPoolSpec.PythonSpec(asked, List.of(),
+                    VMPoolSpec.PythonSpec.Source.Image, null)).replace("/opt/pyfleet/venv", venv.toString())
+                    .replace("/dev/console", "/dev/null");
+            Process shell = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+            String output = new String(shell.getInputStream().readAllBytes());
+            int exit = shell.waitFor();
+            if (asked.equals(here)) {
+                assertThat(exit).as(output).isZero();
+                assertThat(venv.resolve("bin/python")).exists();
+            } else {
+                assertThat(exit).isEqualTo(1);
+                assertThat(output).contains("pyfleet: the pool asks for Python 3.99; the image's python3 is Python "
+                        + here);
+                assertThat(venv).doesNotExist();
+            }
+        }
     }
 }

@@ -94,6 +94,11 @@ class VMPoolValidationIT {
             two data disks at one path    | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: a, size: 1Gi, mountPath: /srv/data}, {name: b, size: 1Gi, mountPath: /srv/data}] | two data disks are mounted at the same path
             data disk at a relative path  | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: srv/data}] | spec.vm.dataDisks[0].mountPath: Invalid value
             data disk over /etc           | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /etc}] | mountPath must not hide a directory the guest or PyFleet needs
+            index source without a url    | packages: ["gunicorn==23.0.0"]} | packages: ["gunicorn==23.0.0"], source: Index} | python.indexUrl is where packages come from with source Index
+            index url without Index       | packages: ["gunicorn==23.0.0"]} | packages: ["gunicorn==23.0.0"], indexUrl: "https://pypi.example/simple"} | python.indexUrl is where packages come from with source Index
+            index url with a shell escape | packages: ["gunicorn==23.0.0"]} | packages: ["gunicorn==23.0.0"], source: Index, indexUrl: "https://x/`id`"} | spec.vm.python.indexUrl: Invalid value
+            index url not http            | packages: ["gunicorn==23.0.0"]} | packages: ["gunicorn==23.0.0"], source: Index, indexUrl: "file:///etc"} | spec.vm.python.indexUrl: Invalid value
+            unknown python source         | packages: ["gunicorn==23.0.0"]} | packages: ["gunicorn==23.0.0"], source: Conda} | spec.vm.python.source: Unsupported value
             data disk under /usr          | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /usr/lib}] | mountPath must not hide a directory the guest or PyFleet needs
             data disk over cloud-init     | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: data, size: 1Gi, mountPath: /var/lib/cloud}] | mountPath must not hide a directory the guest or PyFleet needs
             data disk name past a serial  | cpu: 2                     | cpu: 2 ;;; dataDisks: [{name: a-twenty-one-letterss, size: 1Gi, mountPath: /srv/data}] | spec.vm.dataDisks[0].name: Too long

@@ -186,16 +186,39 @@ public record VMPoolSpec(
     public enum RunStrategy { Always, RerunOnFailure, Manual, Halted }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "(has(self.source) && self.source == 'Index') == has(self.indexUrl)",
+            message = "python.indexUrl is where packages come from with source Index, and is set with it alone",
+            fieldPath = ".indexUrl")
     public record PythonSpec(
             @Required @Pattern("^3\\.[0-9]{1,2}$")
-            @JsonPropertyDescription("Python version, e.g. \"3.12\"; installed with uv into /opt/pyfleet/venv.")
+            @JsonPropertyDescription("Python version, e.g. \"3.12\". Download installs it with uv; Image and Index "
+                    + "use the image's python3, which must be this version (checked at boot).")
             String version,
 
             @Size(max = 64)
             @JsonPropertyDescription("pip requirements installed into the pool's virtualenv, e.g. gunicorn==23.0.0. "
                     + "Apps on the pool import their code from here (or from the disk image).")
             List<@Size(max = 256) @Pattern("^[A-Za-z0-9][A-Za-z0-9._\\-\\[\\],]*([<>=!~]=?[A-Za-z0-9.*+!\\-]+)?$") String>
-                    packages) {
+                    packages,
+
+            @Default("Download")
+            @JsonPropertyDescription("Where Python and the packages come from. Download: uv from PyPI, the Python "
+                    + "build from GitHub (python-build-standalone), packages from PyPI, and the image's package "
+                    + "mirror (needs the internet). Index: the image's python3 and packages from indexUrl only "
+                    + "(a mirror or proxy the cluster reaches). Image: nothing from the network: the image's python3 "
+                    + "(its own site-packages visible) and packages from wheels in /opt/pyfleet/wheels on the image.")
+            Source source,
+
+            @Size(max = 2048) @Pattern("^https?://[^\\s'\"\\\\`$]+$")
+            @JsonPropertyDescription("The package index (PEP 503 simple API) for source Index, e.g. "
+                    + "https://pypi.internal.example/simple.")
+            String indexUrl) {
+
+        public PythonSpec(String version, List<String> packages) {
+            this(version, packages, null, null);
+        }
+
+        public enum Source { Download, Index, Image }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
