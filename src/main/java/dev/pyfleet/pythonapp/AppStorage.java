@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
 /**
  * An app's storage as its Pods carry it: /tmp as an emptyDir of the scratch size, each volume of the spec mounted
- * where asked, the replica's own claim, and the scratch size added to the container's ephemeral-storage. An app without storage gets none of
+ * where asked, the replica's own claim, and the scratch size added to the container's
+ * ephemeral-storage. An app without storage gets none of
  * this, so its Pod template (and revision) stays as it was.
  */
 final class AppStorage {

@@ -148,7 +148,8 @@ public final class CloudInitUserData {
         return "for unit in /etc/systemd/system/pyfleet-*.service; do [ -e \"$unit\" ] || continue; "
                 + "name=$(basename \"$unit\" .service); case \"$name.service\" in "
                 + (keep.isEmpty() ? "" : keep + ") ;; ")
-                + "*) systemctl disable --now \"$name.service\"; rm -f \"$unit\" \"/etc/pyfleet/${name#pyfleet-}.env\";; "
+                + "*) systemctl disable --now \"$name.service\"; "
+                + "rm -f \"$unit\" \"/etc/pyfleet/${name#pyfleet-}.env\";; "
                 + "esac; done";
     }
 

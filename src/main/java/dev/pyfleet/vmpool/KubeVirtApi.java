@@ -19,7 +19,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
-/** The only place VirtualMachines and their disks are written, and the checks whether KubeVirt and CDI are installed. */
+/**
+ * The only place VirtualMachines and their disks are written, and the checks whether KubeVirt and CDI are installed.
+ */
 final class KubeVirtApi {
 
     private final KubernetesClient client;

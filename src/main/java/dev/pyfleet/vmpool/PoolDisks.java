@@ -102,7 +102,8 @@ public final class PoolDisks {
     }
 
     /** What to do before the VM at an ordinal is created: disks to make or delete, or why it must wait. */
-    record Preparation(List<DataVolume> create, List<String> delete, Optional<String> waitsFor, Optional<String> taken) {
+    record Preparation(List<DataVolume> create, List<String> delete, Optional<String> waitsFor,
+            Optional<String> taken) {
 
         boolean ready() {
             return waitsFor.isEmpty() && taken.isEmpty();

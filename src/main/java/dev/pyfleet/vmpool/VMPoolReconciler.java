@@ -167,8 +167,8 @@ public class VMPoolReconciler implements Reconciler<VMPool> {
         Optional<Duration> disksOrCdi = waitingForDisks ? Optional.of(DISK_RECHECK)
                 : disks.any() && diskSource == null ? Optional.of(KUBEVIRT_RECHECK) : Optional.empty();
         return StatusUpdates.lookAgain(StatusUpdates.patchIfChanged(pool, status, context),
-                StatusUpdates.soonest(healing, disksOrCdi, StatusUpdates.untilProgressDeadline(status.conditions(), status.lastProgressTime(),
-                        spec.progressDeadlineSeconds(), now)));
+                StatusUpdates.soonest(healing, disksOrCdi, StatusUpdates.untilProgressDeadline(status.conditions(),
+                        status.lastProgressTime(), spec.progressDeadlineSeconds(), now)));
     }
 
     /** What a step did that the status and the next look depend on. */

@@ -316,7 +316,8 @@ public final class ControlPlane implements AutoCloseable {
     private static void installOwnCrd(KubernetesClient client, String resource) {
         try (var file = ControlPlane.class.getResourceAsStream(resource)) {
             GenericKubernetesResource crd = client.getKubernetesSerialization()
-                    .unmarshal(new String(file.readAllBytes(), StandardCharsets.UTF_8), GenericKubernetesResource.class);
+                    .unmarshal(new String(file.readAllBytes(), StandardCharsets.UTF_8),
+                            GenericKubernetesResource.class);
             client.genericKubernetesResources("apiextensions.k8s.io/v1", "CustomResourceDefinition").resource(crd)
                     .forceConflicts().serverSideApply();
             client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())

@@ -145,9 +145,9 @@ class CloudInitUserDataTest {
         assertThat(config).as("cloud-init's fs_setup formats a whole disk without looking").doesNotContainKey(
                 "fs_setup");
         List<Object> bootcmd = (List<Object>) config.get("bootcmd");
-        assertThat(bootcmd).contains(List.of("sh", "-c", "udevadm settle; [ -b /dev/disk/by-id/virtio-data ] || exit 0; "
-                + "blkid -p /dev/disk/by-id/virtio-data >/dev/null 2>&1; [ $? -ne 2 ] || mkfs.ext4 -q "
-                + "/dev/disk/by-id/virtio-data"));
+        assertThat(bootcmd).contains(List.of("sh", "-c", "udevadm settle; "
+                + "[ -b /dev/disk/by-id/virtio-data ] || exit 0; blkid -p /dev/disk/by-id/virtio-data >/dev/null 2>&1; "
+                + "[ $? -ne 2 ] || mkfs.ext4 -q /dev/disk/by-id/virtio-data"));
         assertThat((List<Object>) config.get("mounts")).containsExactly(
                 List.of("/dev/disk/by-id/virtio-data", "/srv/data", "ext4", "defaults,nofail"));
         List<Object> runcmd = (List<Object>) config.get("runcmd");
@@ -241,7 +241,8 @@ class CloudInitUserDataTest {
                 "echo [0-9a-f]{10} > /var/lib/pyfleet/setup-revision");
         String setup = marker.split(" ")[1];
         String check = ((List<String>) bootcmd.get(0)).get(2);
-        assertThat(check).startsWith("[ \"$(cat /var/lib/pyfleet/setup-revision 2>/dev/null)\" = " + setup + " ] || rm -f")
+        assertThat(check).startsWith("[ \"$(cat /var/lib/pyfleet/setup-revision 2>/dev/null)\" = " + setup
+                + " ] || rm -f")
                 .contains("/var/lib/cloud/instance/sem/config_write_files",
                         "/var/lib/cloud/instance/sem/config_runcmd", "/var/lib/cloud/instance/sem/config_scripts_user",
                         "/var/lib/cloud/instance/sem/config_package_update_upgrade_install",
