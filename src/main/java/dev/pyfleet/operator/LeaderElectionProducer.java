@@ -1,5 +1,6 @@
 package dev.pyfleet.operator;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.Dependent;
@@ -24,6 +25,9 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
  * is no Lease and no fence, so a single local operator needs neither.
  */
 public class LeaderElectionProducer {
+
+    /** How long a replica that lost its Lease may take to shut down before it is halted. */
+    static final Duration LOST_LEASE_SHUTDOWN = Duration.ofSeconds(10);
 
     /** Without a Lease this replica leads from the start; with one, from the moment it acquires it. */
     @Produces
@@ -99,8 +103,22 @@ public class LeaderElectionProducer {
         return Optional.of(new ClientRateLimit(qps, burst > 0 ? burst : (int) Math.max(1, Math.ceil(2 * qps))));
     }
 
-    /** As the SDK does when it stops leading: end the process, from a thread of its own so no caller waits on it. */
+    /**
+     * As the SDK does when it stops leading: end the process, from a thread of its own so no caller waits on it. The
+     * shutdown hooks get {@link #LOST_LEASE_SHUTDOWN} to stop the controllers; a replica that is no longer the leader
+     * is then halted, whatever a hook is still waiting for.
+     */
     private static void exitOnLostLease() {
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(LOST_LEASE_SHUTDOWN.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(1);
+        }, "lease-lost-halt");
+        halt.setDaemon(true);
+        halt.start();
         new Thread(() -> System.exit(1), "lease-lost-exit").start();
     }
 

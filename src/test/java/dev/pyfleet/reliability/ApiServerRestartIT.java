@@ -45,6 +45,11 @@ class ApiServerRestartIT {
                         }
                     }
                 }
+                // KWOK plays the kubelets, and unlike a kubelet it never resyncs: a Pod deletion (or status write)
+                // whose request died with the API server (a reset connection, a 500 while etcd was away) is dropped
+                // for good, and that Pod stays Terminating, holding its app's surge. A restart makes it list every
+                // Pod again, as a restarted kubelet would.
+                cluster.crash("kwok");
                 Fleet.awaitAllReady(client, ns, Duration.ofSeconds(Chaos.pick(180, 600)), operator);
                 Fleet.assertConvergedAndNothingOrphaned(client, ns);
                 // The census's watch breaks with the API server: states while it was down are not observed, only
