@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: help run test mutation chaos bench unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
+.PHONY: help run test vm-boot mutation chaos bench unit-test build check-generated control-plane cluster-up cluster-down cluster-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -10,13 +10,16 @@ help: ## list the targets
 run: ## local control plane + 3 fake nodes, CRDs, samples, and the operator in the foreground
 	hack/run.sh
 
-test: control-plane ## unit tests, the control-plane self-test, integration tests, Ctrl-C on make run, mutation testing, generated files
+test: control-plane ## unit tests, the control-plane self-test, integration tests (a real VM boot among them), Ctrl-C on make run, mutation testing, generated files
 	hack/timed.sh cluster-selftest hack/cluster-selftest.sh
 	hack/timed.sh argocd-test hack/tools.sh argocd-test
-	hack/timed.sh verify $(MVN) verify
+	PYFLEET_VM_BOOT=1 hack/timed.sh verify $(MVN) verify
 	hack/timed.sh run-stop-test hack/run-stop-test.sh
 	hack/timed.sh mutation $(MAKE) mutation
 	hack/timed.sh check-generated hack/check-generated.sh
+
+vm-boot: control-plane ## only the real VM boot: a pool's user-data booted under QEMU, its apps answering (minutes)
+	PYFLEET_VM_BOOT=1 $(MVN) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=VMBootIT
 
 mutation: ## PIT over the pure core; fails under 85% test strength (report: target/pit-reports/index.html)
 	$(MVN) -Pmutation test-compile org.pitest:pitest-maven:mutationCoverage

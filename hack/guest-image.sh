@@ -32,12 +32,14 @@ fail() { echo "guest-image: $*" >&2; exit 1; }
 # shellcheck source=lib.sh
 source "$HACK_DIR/lib.sh"
 
+# What booting the guest takes, cached image or not.
+install_debian_packages qemu-utils qemu-system-x86 genisoimage
 if [[ -f "$OUT/root.qcow2" && "$(cat "$OUT/key" 2>/dev/null)" == "$KEY" ]]; then
   echo "$OUT"
   exit 0
 fi
 [[ "$(id -u)" == 0 ]] || fail "building the guest needs root (debootstrap, chroot)"
-install_debian_packages debootstrap e2fsprogs qemu-utils qemu-system-x86 genisoimage python3-pip
+install_debian_packages debootstrap e2fsprogs python3-pip
 mkdir -p "$OUT" "$CACHE_DIR/images/debs"
 work="$(mktemp -d "$OUT/build.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

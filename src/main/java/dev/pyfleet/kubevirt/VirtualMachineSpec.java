@@ -30,14 +30,26 @@ public record VirtualMachineSpec(String runStrategy, Template template,
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record InstanceSpec(Domain domain, List<Network> networks, List<Volume> volumes, String schedulerName,
-            Map<String, String> nodeSelector, Long terminationGracePeriodSeconds,
+            Map<String, String> nodeSelector, Long terminationGracePeriodSeconds, Probe readinessProbe,
             @JsonAnySetter @JsonAnyGetter Map<String, Object> unknown) {
 
         public InstanceSpec(Domain domain, List<Network> networks, List<Volume> volumes, String schedulerName,
-                Map<String, String> nodeSelector, Long terminationGracePeriodSeconds) {
+                Map<String, String> nodeSelector, Long terminationGracePeriodSeconds, Probe readinessProbe) {
             this(domain, networks, volumes, schedulerName, nodeSelector, terminationGracePeriodSeconds,
-                    new LinkedHashMap<>());
+                    readinessProbe, new LinkedHashMap<>());
         }
+    }
+
+    /**
+     * A probe of the guest, as a Pod's: with the masquerade binding KubeVirt runs it from the launcher Pod, and the
+     * instance (so the VM) is Ready only while it passes.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Probe(HttpGet httpGet, Integer initialDelaySeconds, Integer periodSeconds, Integer timeoutSeconds,
+            Integer failureThreshold) {
+    }
+
+    public record HttpGet(Integer port, String path) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -59,7 +59,8 @@ public final class PoolStatusReport {
         Instant lastProgress = progress.last();
         boolean halted = progress.deadlineExceeded();
 
-        String counts = ready + " of " + o.replicas() + " VMs Ready, " + updated + " at revision " + o.revision();
+        String counts = ready + " of " + o.replicas() + " VMs Ready, " + updated + " at revision " + o.revision()
+                + runningButNotReady(live);
         List<Condition> conditions = new ArrayList<>();
         conditions.add(Conditions.of(KUBEVIRT_AVAILABLE, true, "CRDInstalled", "KubeVirt's CRDs are installed"));
         if (o.blocked() != null) {
@@ -94,6 +95,16 @@ public final class PoolStatusReport {
         return new Report<>(status, RolloutEvents.of(previous == null ? null : previous.conditions(), merged,
                 previous == null ? null : previous.updateRevision(), o.revision(),
                 "replacing VMs with revision " + o.revision(), complete, counts));
+    }
+
+    /**
+     * VMs that run but are not Ready: booted, with apps not all answering the guest's readiness check (still being
+     * set up, or failing).
+     */
+    private static String runningButNotReady(List<VMState> live) {
+        List<String> names = live.stream().filter(v -> !v.ready() && "Running".equals(v.phase()))
+                .map(VMState::name).sorted().toList();
+        return names.isEmpty() ? "" : "; running, but not all of their apps answer yet: " + String.join(", ", names);
     }
 
     private static String notReadyUpdated(Observation o) {

@@ -136,7 +136,16 @@ public final class PoolVirtualMachines {
                         v.dataVolume().name()))).toList();
         return new VirtualMachineSpec.InstanceSpec(template.domain(), template.networks(), volumes,
                 template.schedulerName(), template.nodeSelector(), template.terminationGracePeriodSeconds(),
-                template.unknown());
+                template.readinessProbe(), template.unknown());
+    }
+
+    /**
+     * The VM is Ready while every app on it answers: the guest's readiness check ({@link CloudInitUserData}) asks them
+     * all. A VM still booting, or whose setup failed, does not answer at all.
+     */
+    static VirtualMachineSpec.Probe readinessProbe() {
+        return new VirtualMachineSpec.Probe(new VirtualMachineSpec.HttpGet(CloudInitUserData.READY_PORT,
+                CloudInitUserData.READY_PATH), null, 10, 5, 3);
     }
 
     private static VirtualMachineSpec spec(VMPool pool, String userDataSecret, String schedulerName) {
@@ -169,7 +178,8 @@ public final class PoolVirtualMachines {
                 new VirtualMachineSpec.Memory(vm.memory()),
                 new VirtualMachineSpec.Devices(disks, List.of(VirtualMachineSpec.Interface.masquerade("default"))));
         var instance = new VirtualMachineSpec.InstanceSpec(domain,
-                List.of(VirtualMachineSpec.Network.pod("default")), volumes, schedulerName, null, 180L);
+                List.of(VirtualMachineSpec.Network.pod("default")), volumes, schedulerName, null, 180L,
+                readinessProbe());
         return new VirtualMachineSpec(effective.runStrategy(), new VirtualMachineSpec.Template(metadata, instance));
     }
 }

@@ -188,6 +188,107 @@ class CloudInitUserDataTest {
         }
     }
 
+    @Test
+    void twoAppsOnOnePortAreRefusedByName() {
+        var clash = List.of(TWO_APPS.get(0), PoolFixtures.app("cart", "{type: wsgi, module: \"cart:app\"}", 8080));
+        assertThatThrownBy(() -> CloudInitUserData.render(VM, clash))
+                .isInstanceOf(CloudInitUserData.InvalidCloudInitException.class)
+                .hasMessageStartingWith("apps cart and shop both listen on port 8080");
+    }
+
+    @Test
+    void theReadinessCheckAsksEveryAppAndStartsAfterThem() throws Exception {
+        PythonApp checked = PoolFixtures.SERIALIZATION.unmarshal(PoolFixtures.SERIALIZATION.asYaml(TWO_APPS.get(1))
+                .replace("port: 8000", "port: 8000\n  healthCheck: {path: /healthz}"), PythonApp.class);
+        Map<String, Object> config = parse(CloudInitUserData.render(VM, List.of(TWO_APPS.get(0), checked)));
+        @SuppressWarnings("unchecked")
+        var files = (List<Map<String, Object>>) config.get("write_files");
+        var byPath = files.stream().collect(java.util.stream.Collectors.toMap(f -> f.get("path").toString(),
+                f -> f.get("content").toString()));
+        assertThat(byPath.get("/etc/systemd/system/pyfleet.service"))
+                .contains("ExecStart=/usr/bin/python3 /opt/pyfleet/ready.py 9099 shop=8080 api=8000/healthz\n")
+                .contains("DynamicUser=yes\n");
+        assertThat(byPath.get("/opt/pyfleet/ready.py")).contains("def failure(port, path):");
+        List<?> runcmd = (List<?>) config.get("runcmd");
+        assertThat(runcmd.indexOf(List.of("systemctl", "enable", "--now", "pyfleet.service")))
+                .as("started after the apps").isEqualTo(runcmd.size() - 1)
+                .isGreaterThan(runcmd.indexOf(List.of("systemctl", "enable", "--now", "pyfleet-api.service")));
+    }
+
+    /**
+     * The guest's readiness check, run with this machine's python3 against apps on loopback: Ready (200) only while
+     * every app answers as its Pods' probe would, and what does not answer is named.
+     */
+    @Test
+    void theReadinessCheckIsReadyOnlyWhileEveryAppAnswers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        var healthy = new java.util.concurrent.atomic.AtomicInteger(200);
+        var http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/healthz", exchange -> {
+            exchange.sendResponseHeaders(healthy.get(), -1);
+            exchange.close();
+        });
+        http.start();
+        java.net.ServerSocket tcp = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        int closed;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            closed = free.getLocalPort();
+        }
+        java.nio.file.Path script = dir.resolve("ready.py");
+        try (var in = CloudInitUserData.class.getResourceAsStream("/guest/ready.py")) {
+            java.nio.file.Files.write(script, in.readAllBytes());
+        }
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process ready = new ProcessBuilder("python3", script.toString(), String.valueOf(port),
+                "web=" + http.getAddress().getPort() + "/healthz", "worker=" + tcp.getLocalPort(), "gone=" + closed)
+                .redirectErrorStream(true).start();
+        try {
+            var answer = awaitAnswer(port);
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.body()).isEqualTo("not ready: gone (port " + closed + ": Connection refused)\n");
+
+            tcp.close();
+            healthy.set(500);
+            answer = awaitAnswer(port);
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.body()).contains("web (GET /healthz answered 500)", "worker (port "
+                    + tcp.getLocalPort() + ": Connection refused)");
+        } finally {
+            ready.destroy();
+            ready.waitFor();
+            http.stop(0);
+            tcp.close();
+        }
+        Process noApps = new ProcessBuilder("python3", script.toString(), String.valueOf(port)).start();
+        try {
+            var answer = awaitAnswer(port);
+            assertThat(answer.statusCode()).as("a VM without apps is ready once booted").isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("ready: no apps\n");
+        } finally {
+            noApps.destroy();
+        }
+    }
+
+    /** GET /ready on a readiness check that may still be starting. */
+    private static java.net.http.HttpResponse<String> awaitAnswer(int port) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/ready"))
+                .build();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return java.net.http.HttpClient.newHttpClient().send(request,
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException e) {
+                if (attempt == 200) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** The clean-up on a kept disk, run in a shell over a stand-in /etc: other apps' units and env files go. */
     @Test
     void onAKeptDiskTheUnitsAndEnvFilesOfAppsNoLongerOnThePoolGo(@org.junit.jupiter.api.io.TempDir
@@ -200,6 +301,7 @@ class CloudInitUserDataTest {
             java.nio.file.Files.writeString(envs.resolve(app + ".env"), "A=1\n");
         }
         java.nio.file.Files.writeString(units.resolve("other.service"), "[Unit]\n");
+        java.nio.file.Files.writeString(units.resolve("pyfleet.service"), "[Unit]\n");
         write(bin.resolve("systemctl"), "#!/bin/sh\necho \"$@\" >> " + dir.resolve("systemctl.log") + "\n");
         String script = CloudInitUserData.removeOtherApps(TWO_APPS).replace("/etc/systemd/system", units.toString())
                 .replace("/etc/pyfleet", envs.toString());
@@ -210,7 +312,7 @@ class CloudInitUserDataTest {
         assertThat(shell.waitFor()).as(output).isZero();
         try (var left = java.nio.file.Files.list(units)) {
             assertThat(left.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
-                    "pyfleet-shop.service", "pyfleet-api.service", "other.service");
+                    "pyfleet-shop.service", "pyfleet-api.service", "other.service", "pyfleet.service");
         }
         try (var left = java.nio.file.Files.list(envs)) {
             assertThat(left.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("shop.env", "api.env");
@@ -290,7 +392,7 @@ class CloudInitUserDataTest {
                 + "'gunicorn==23.0.0' 'flask>=3'").doesNotContain("uv", "--system-site-packages");
         assertThat(parse(indexUserData)).doesNotContainKeys("package_update", "packages");
         assertThat(indexUserData.replace("https://pypi.internal.example/simple", ""))
-                .as("no host but the index").doesNotContain("http", "github", "pypi.org");
+                .as("no host but the index").doesNotContain("://", "github", "pypi.org");
 
         var image = withPython(VMPoolSpec.PythonSpec.Source.Image, null);
         String imageUserData = CloudInitUserData.render(image, TWO_APPS);
@@ -298,7 +400,7 @@ class CloudInitUserDataTest {
                 "python3 -m venv --system-site-packages /opt/pyfleet/venv\n",
                 "--no-index --find-links /opt/pyfleet/wheels 'gunicorn==23.0.0' 'flask>=3'").doesNotContain("uv");
         assertThat(parse(imageUserData)).doesNotContainKeys("package_update", "packages");
-        assertThat(imageUserData).as("no host at all").doesNotContain("http", "github", "pypi");
+        assertThat(imageUserData).as("no host at all").doesNotContain("://", "github", "pypi");
     }
 
     /**

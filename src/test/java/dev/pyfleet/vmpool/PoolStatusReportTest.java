@@ -59,6 +59,17 @@ class PoolStatusReportTest {
     }
 
     @Test
+    void aRunningVmWhoseAppsDoNotAnswerIsNamed() {
+        var running = new VMState("vms-1", 1, "r2", T0.minusSeconds(60), false, false, "Running", false, null, 0);
+        var result = report(2, List.of(vm(0, "r2", true), running), NOTHING, null, null, T0);
+        assertThat(condition(result.status(), Conditions.READY).getMessage()).isEqualTo("1 of 2 VMs Ready, 2 at "
+                + "revision r2; running, but not all of their apps answer yet: vms-1");
+        assertThat(report(2, List.of(vm(0, "r2", true), vm(1, "r2", false)), NOTHING, null, null, T0).status()
+                .conditions()).as("a VM still starting is only counted")
+                .allSatisfy(c -> assertThat(c.getMessage()).doesNotContain("answer"));
+    }
+
+    @Test
     void aRolloutInProgressCountsOnlyLiveVmsAndKeepsTheCurrentRevision() {
         VMPoolStatus before = new VMPoolStatus(6L, 2, 2, 2, "pyfleet.dev/pool=vms", "r1", "r1", "2/2", "Running",
                 T0.toString(), List.of(), List.of());

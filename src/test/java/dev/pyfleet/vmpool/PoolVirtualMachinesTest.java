@@ -129,13 +129,23 @@ class PoolVirtualMachinesTest {
     }
 
     @Test
+    void aVmIsReadyOnlyWhileTheGuestsReadinessCheckPasses() {
+        var probe = PoolVirtualMachines.of(pool(""), List.of(), "s").vm(0).getSpec().template().spec()
+                .readinessProbe();
+        assertThat(probe.httpGet().port()).isEqualTo(CloudInitUserData.READY_PORT).isEqualTo(9099);
+        assertThat(probe.httpGet().path()).isEqualTo("/ready");
+        assertThat(probe.periodSeconds() * probe.failureThreshold()).as("seconds of failures before unready")
+                .isEqualTo(30);
+    }
+
+    @Test
     void disksAreInTheRevisionAndAPoolWithoutDisksKeepsTheRevisionItHadBefore() {
         String plain = PoolVirtualMachines.of(pool(""), List.of(), "s").revision();
         // Pinned, so that a change of what a pool without disks renders is seen (each one rolls every pool once,
         // on the operator's upgrade): disks themselves changed nothing; the app users' creation at boot, made
-        // before any file is written, did (24e6fb23c1 before it).
+        // before any file is written, did (24e6fb23c1 before it), and so did the readiness probe (69ad0e635e).
         assertThat(plain).as("the revision of a pool without disks is that of its VM spec alone")
-                .isEqualTo("69ad0e635e");
+                .isEqualTo("a2f19fbd3e");
         String twenty = PoolVirtualMachines.of(pool("    rootDisk: {size: 20Gi}\n"), List.of(), "s").revision();
         assertThat(twenty).isNotEqualTo(plain);
         assertThat(PoolVirtualMachines.of(pool("    rootDisk: {size: 30Gi}\n"), List.of(), "s").revision())

@@ -421,7 +421,8 @@ class VMPoolIT {
                 new dev.pyfleet.kubevirt.VirtualMachineSpec.Template(template.metadata(),
                         new dev.pyfleet.kubevirt.VirtualMachineSpec.InstanceSpec(spec.domain(), spec.networks(),
                                 volumes, spec.schedulerName(), spec.nodeSelector(),
-                                spec.terminationGracePeriodSeconds(), spec.unknown()))));
+                                spec.terminationGracePeriodSeconds(), spec.readinessProbe(),
+                                spec.unknown()))));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.resources(VirtualMachine.class)
                 .inNamespace(ns()).resource(inline).create())
                 .hasMessageContaining("cloudInitNoCloud userdata exceeds 2048 limit");

@@ -52,6 +52,11 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
         + "|| quantity(string(self.resources.requests['memory']))"
         + ".compareTo(quantity(string(self.resources.limits['memory']))) <= 0",
         message = "resources.requests.memory must not be more than resources.limits.memory", fieldPath = ".resources")
+@ValidationRule(value = "!has(self.runtime) || !has(self.runtime.type) || self.runtime.type != 'VMPool' "
+        + "|| !has(self.port) || self.port != 9099",
+        message = "port 9099 is taken on a pool's VMs by PyFleet's readiness check of their apps: an app on a VMPool "
+                + "listens on another port",
+        fieldPath = ".port")
 @ValidationRule(value = "!has(self.storage) || !has(self.runtime) || !has(self.runtime.type) "
         + "|| self.runtime.type != 'VMPool'",
         message = "storage (scratch space and volumes) is for apps that run as Pods: an app on a VM pool keeps its "
