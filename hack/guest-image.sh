@@ -48,11 +48,12 @@ say "debootstrap (about a minute with the package cache warm)"
 debootstrap --variant=minbase --include="$GUEST_PACKAGES" --cache-dir="$CACHE_DIR/images/debs" bookworm "$root" \
   "$DEBIAN_MIRROR" >"$work/debootstrap.log" 2>&1 || { tail -n 20 "$work/debootstrap.log" >&2; fail "debootstrap failed"; }
 
-# DHCP on the virtio NIC; cloud-init reads only the NoCloud seed (no network datasource probing).
+# DHCP on the virtio NIC; cloud-init reads only the NoCloud seed (no network datasource probing) and keeps the C.UTF-8
+# locale a minimal Debian has (its default, en_US.UTF-8, is not generated here, and its locale module would fail).
 mkdir -p "$root/etc/systemd/network" "$root/etc/cloud/cloud.cfg.d" "$root/opt/pyfleet/wheels"
 printf '[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n' >"$root/etc/systemd/network/10-dhcp.network"
 ln -sf /lib/systemd/system/systemd-networkd.service "$root/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
-printf 'datasource_list: [NoCloud, None]\n' >"$root/etc/cloud/cloud.cfg.d/90-pyfleet.cfg"
+printf 'datasource_list: [NoCloud, None]\nlocale: C.UTF-8\n' >"$root/etc/cloud/cloud.cfg.d/90-pyfleet.cfg"
 echo "localhost" >"$root/etc/hostname"
 
 # Wheels for the guest's Python (3.11, x86_64), fetched from PyPI here; the guest never reaches a network.

@@ -16,9 +16,7 @@ import java.util.Base64;
 import java.util.List;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.api.v1alpha1.VMPool;
@@ -99,46 +97,34 @@ class VMBootIT {
     /** After cloud-init's last word, how long the apps may still take to answer before the boot counts as broken. */
     static final Duration AFTER_SETUP = Duration.ofMinutes(2);
 
-    KubernetesClient client;
-    TestNamespace namespace;
-    FakeVirtController kubeVirt;
-
-    @BeforeEach
-    void setUp() {
+    @Test
+    void anAirGappedPoolsVmBootsAndServesBothOfItsAppsWithNoRouteOut() throws Exception {
         Assumptions.assumeTrue("1".equals(System.getenv("PYFLEET_VM_BOOT"))
                 || "true".equalsIgnoreCase(System.getenv("CI")),
                 "booting a real guest takes minutes: make test and CI run it (PYFLEET_VM_BOOT=1 does too)");
         ControlPlane.assumeKubeVirt();
-        client = ControlPlane.get().newClient();
-        namespace = new TestNamespace(client, "vmboot");
-        kubeVirt = new FakeVirtController(client, namespace.name());
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (namespace != null) {
-            namespace.close();
-            client.close();
+        Path image = GuestVm.guestImage();
+        try (KubernetesClient client = ControlPlane.get().newClient();
+                TestNamespace namespace = new TestNamespace(client, "vmboot")) {
+            bootAndServe(client, namespace.name(), image);
         }
     }
 
-    @Test
-    void anAirGappedPoolsVmBootsAndServesBothOfItsAppsWithNoRouteOut() throws Exception {
-        Path image = GuestVm.guestImage();
-        String ns = namespace.name();
+    private static void bootAndServe(KubernetesClient client, String ns, Path image) throws Exception {
+        FakeVirtController kubeVirt = new FakeVirtController(client, ns);
         client.load(new java.io.ByteArrayInputStream((POOL + "---\n" + APP.formatted("hello", "hello:app", 8080)
                 + "---\n" + APP.formatted("routes", "routes:app", 8081)).getBytes(StandardCharsets.UTF_8)))
                 .items().forEach(item -> client.resource(item).inNamespace(ns).create());
 
         // The pool may be seen before its apps: VMs rendered without them are replaced once they show up.
+        java.util.function.Predicate<VirtualMachine> withBothApps = vm -> vm.getMetadata()
+                .getDeletionTimestamp() == null && userData(client, vm).contains("pyfleet-hello.service")
+                && userData(client, vm).contains("pyfleet-routes.service");
         Awaitility.await("the pool's VM, with both apps").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200)).until(() -> kubeVirt.vms("offline").stream()
-                        .anyMatch(vm -> vm.getMetadata().getDeletionTimestamp() == null
-                                && userData(vm).contains("pyfleet-hello.service")
-                                && userData(vm).contains("pyfleet-routes.service")));
-        VirtualMachine vm = kubeVirt.vms("offline").stream()
-                .filter(v -> v.getMetadata().getDeletionTimestamp() == null).findFirst().orElseThrow();
-        String userData = userData(vm);
+                        .anyMatch(withBothApps));
+        VirtualMachine vm = kubeVirt.vms("offline").stream().filter(withBothApps).findFirst().orElseThrow();
+        String userData = userData(client, vm);
         assertThat(userData).as("the user-data names no host: the pool's settings name none").doesNotContain("://");
 
         var template = vm.getSpec().template().spec();
@@ -198,7 +184,9 @@ class VMBootIT {
             if (broken || Instant.now().isAfter(deadline)) {
                 throw new AssertionError("the VM's readiness probe (GET " + path + ") never passed"
                         + (broken ? " though cloud-init finished " + AFTER_SETUP.toSeconds() + "s before" : "")
-                        + "; its last answer: " + last + "\nthe console's end:\n" + guest.consoleTail(60));
+                        + "; its last answer: " + last + "\ncloud-init's warnings:\n" + String.join("\n",
+                                guest.console().lines().filter(line -> line.contains("[WARNING]")).toList())
+                        + "\nthe console's end:\n" + guest.consoleTail(40));
             }
             Thread.sleep(2000);
         }
@@ -210,9 +198,9 @@ class VMBootIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private String userData(VirtualMachine vm) {
+    private static String userData(KubernetesClient client, VirtualMachine vm) {
         String secret = PoolVirtualMachines.userDataSecretOf(vm).orElseThrow();
-        var stored = client.secrets().inNamespace(namespace.name()).withName(secret).get();
+        var stored = client.secrets().inNamespace(vm.getMetadata().getNamespace()).withName(secret).get();
         return stored == null ? "" : new String(Base64.getDecoder().decode(
                 stored.getData().get(PoolVirtualMachines.USER_DATA_KEY)), StandardCharsets.UTF_8);
     }
