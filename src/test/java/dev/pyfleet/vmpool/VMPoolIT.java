@@ -385,16 +385,18 @@ class VMPoolIT {
                 %s
                 """.formatted(files), VMPool.class);
         client.resource(big).inNamespace(ns()).create();
-        for (String app : List.of("shop", "api", "admin")) {
+        List<String> apps = List.of("shop", "api", "admin");
+        for (int i = 0; i < apps.size(); i++) {
             PythonApps.create(client, ns(), """
                     metadata: {name: %s}
                     spec:
-                      image: ghcr.io/acme/%s:1
+                      image: ghcr.io/acme/%1$s:1
                       python: "3.12"
                       process: {type: wsgi, module: "app:app"}
+                      port: %d
                       env: [{name: SECRET_TOKEN, value: "only-root-reads-this"}]
                       runtime: {type: VMPool, poolRef: {name: big}}
-                    """.formatted(app, app));
+                    """.formatted(apps.get(i), 8080 + i));
         }
         List<VirtualMachine> vms = awaitVms("big", list -> list.size() == 2 && list.stream().allMatch(vm ->
                 vm.getMetadata().getDeletionTimestamp() == null && userData(vm).contains("pyfleet-admin.service")

@@ -90,8 +90,9 @@ class VirtualMachineRoundTripIT {
                       port: %d
                       env: [{name: MODE, value: "a\\"b %%c"}]
                       runtime: {type: VMPool, poolRef: {name: %s}}
-                    """.formatted(a, a, process[random.nextInt(process.length)], 1024 + random.nextInt(60000),
-                    pool), PythonApp.class));
+                    """.formatted(a, a, process[random.nextInt(process.length)],
+                    // A port each (apps on one VM share its ports), away from the readiness check's 9099.
+                    1024 + 10000 * a + random.nextInt(9000), pool), PythonApp.class));
         }
         return apps;
     }
