@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.api.v1alpha1.VMPoolSpec;
@@ -50,10 +55,11 @@ public final class CloudInitUserData {
     private static final String READY_SOURCE = readResource("/guest/ready.py");
     private static final List<String> MERGED_LISTS = List.of("packages", "write_files", "runcmd", "bootcmd",
             "mounts");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+            .stringQuotingChecker(new Yaml11Quoting()).build());
 
     private CloudInitUserData() {
     }
@@ -432,6 +438,31 @@ public final class CloudInitUserData {
                 config.put(key, value);
             }
         });
+    }
+
+    /**
+     * Strings plain where they read back as themselves, quoted where cloud-init's YAML 1.1 reader would take them for
+     * something else: a number ({@code 123}, {@code 0644} octal, {@code 12:30} sexagesimal, {@code 1_000}), a
+     * boolean ({@code yes}, {@code off}), a null, a date. The reader's own rules decide (SnakeYAML's resolver is YAML
+     * 1.1's, as PyYAML's), not a list of look-alikes kept here.
+     */
+    private static final class Yaml11Quoting extends StringQuotingChecker.Default {
+
+        private static final Resolver YAML_1_1 = new Resolver();
+
+        @Override
+        public boolean needToQuoteName(String name) {
+            return super.needToQuoteName(name) || readsAsOtherThanAString(name);
+        }
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || readsAsOtherThanAString(value);
+        }
+
+        private static boolean readsAsOtherThanAString(String text) {
+            return !Tag.STR.equals(YAML_1_1.resolve(NodeId.scalar, text, true));
+        }
     }
 
     /**

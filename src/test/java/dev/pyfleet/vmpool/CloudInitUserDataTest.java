@@ -125,6 +125,30 @@ class CloudInitUserDataTest {
                 List.of("mkdir", "-p", "/var/lib/pyfleet"), List.of("echo", "early"));
     }
 
+    /**
+     * cloud-init reads user-data as YAML 1.1, where a plain 0644 is an octal number, 12:30 a sexagesimal one, yes a
+     * boolean: a string of the user's (or ours) that reads so comes out quoted, and reads back as the same string.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void stringsThatYaml11ReadsAsSomethingElseStayStrings() throws Exception {
+        List<String> tricky = List.of("123", "0644", "12:30", "1_000", "0x1F", "yes", "off", "~", "null", "1.5",
+                ".inf", "2026-12-07", "hello");
+        String files = tricky.stream().map(t -> "  - {path: /etc/t/" + tricky.indexOf(t) + ", content: \"" + t
+                + "\"}").collect(java.util.stream.Collectors.joining("\n"));
+        var vm = new VMPoolSpec.VMTemplate(2, "4Gi", "img", VM.python(), "#cloud-config\nwrite_files:\n" + files
+                + "\n", null);
+        String userData = CloudInitUserData.render(vm, TWO_APPS);
+        // SnakeYAML's default resolver is YAML 1.1's, as cloud-init's PyYAML.
+        Map<String, Object> read = new org.yaml.snakeyaml.Yaml().load(userData);
+        var written = ((List<Map<String, Object>>) read.get("write_files")).stream()
+                .filter(f -> f.get("path").toString().startsWith("/etc/t/")).map(f -> f.get("content")).toList();
+        assertThat(written).containsExactlyElementsOf(tricky);
+        assertThat(((List<Map<String, Object>>) read.get("write_files")).get(0).get("permissions"))
+                .as("our own modes too").isEqualTo("0755");
+        assertThat(userData).as("plain where plain reads the same").contains("content: hello\n");
+    }
+
     @Test
     void brokenUserYamlIsReportedNotThrownAsAnything() {
         var vm = new VMPoolSpec.VMTemplate(2, "4Gi", "img", VM.python(), "#cloud-config\nruncmd: [unclosed", null);
