@@ -135,6 +135,13 @@ class VMBootIT {
         kubeVirt.unready(vm);
         try (GuestVm guest = GuestVm.boot(image, Files.createTempDirectory("pyfleet-vmboot-"), name, name + "." + ns,
                 userData, memoryMiB, template.domain().cpu().cores(), List.of(8080, 8081, probe.port()))) {
+            // While the guest boots and sets up, the VM runs but is not Ready, and the pool says which VM that is.
+            client.resources(VMPool.class).inNamespace(ns).withName("offline").waitUntilCondition(pool -> pool != null
+                    && pool.getStatus() != null && pool.getStatus().conditions() != null
+                    && pool.getStatus().conditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+                            && "False".equals(c.getStatus()) && c.getMessage()
+                                    .endsWith("running, but not all of their apps answer yet: " + name)),
+                    60, java.util.concurrent.TimeUnit.SECONDS);
             awaitReadinessProbe(guest, guest.hostPort(probe.port()), probe.path());
             kubeVirt.run(vm, "kwok-node-0");
 
