@@ -20,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 public final class GuestVm implements AutoCloseable {
 
     private final Process qemu;
+    private final Path disk;
     private final Path console;
     private final Map<Integer, Integer> forwarded;
 
-    private GuestVm(Process qemu, Path console, Map<Integer, Integer> forwarded) {
+    private GuestVm(Process qemu, Path disk, Path console, Map<Integer, Integer> forwarded) {
         this.qemu = qemu;
+        this.disk = disk;
         this.console = console;
         this.forwarded = forwarded;
     }
@@ -75,7 +77,7 @@ public final class GuestVm implements AutoCloseable {
                 "-nic", nic.toString()));
         Process qemu = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("qemu.log").toFile()).start();
-        return new GuestVm(qemu, console, forwarded);
+        return new GuestVm(qemu, disk, console, forwarded);
     }
 
     /** The port on 127.0.0.1 that reaches the guest's {@code guestPort}. */
@@ -106,12 +108,14 @@ public final class GuestVm implements AutoCloseable {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
+    /** Stops QEMU and deletes the guest's disk (tens of MiB); its console and QEMU's log stay for a look. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         qemu.destroy();
         if (!qemu.waitFor(10, TimeUnit.SECONDS)) {
             qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        Files.deleteIfExists(disk);
     }
 
     private static void run(List<String> command) throws IOException {
