@@ -46,13 +46,6 @@ public final class CloudInitUserData {
     /** The per-instance cloud-init modules PyFleet's setup is made of (semaphores under /var/lib/cloud/instance). */
     private static final List<String> SETUP_MODULES = List.of("package_update_upgrade_install", "write_files",
             "mounts", "runcmd", "scripts_user");
-    /** The guest's readiness check answers {@link #READY_PATH} on this port; see {@link #readyUnit}. */
-    public static final int READY_PORT = 9099;
-    public static final String READY_PATH = "/ready";
-    /** The readiness check's unit: outside {@code pyfleet-*}, the apps' units, so no app's name can be it. */
-    static final String READY_UNIT = "pyfleet.service";
-    static final String READY_SCRIPT = "/opt/pyfleet/ready.py";
-    private static final String READY_SOURCE = readResource("/guest/ready.py");
     private static final List<String> MERGED_LISTS = List.of("packages", "write_files", "runcmd", "bootcmd",
             "mounts");
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
@@ -125,15 +118,15 @@ public final class CloudInitUserData {
                 files.add(file(environmentPath(app), "0600", environment));
             }
         }
-        files.add(file(READY_SCRIPT, "0644", READY_SOURCE));
-        files.add(file("/etc/systemd/system/" + READY_UNIT, "0644", readyUnit(apps)));
-        if (keptRootDisk(vm)) {
+        files.add(file(GuestReadiness.SCRIPT, "0644", GuestReadiness.SCRIPT_SOURCE));
+        files.add(file("/etc/systemd/system/" + GuestReadiness.UNIT, "0644", GuestReadiness.unit(apps)));
+        boolean keptRootDisk = keptRootDisk(vm);
+        if (keptRootDisk) {
             runcmd.add(List.of("sh", "-c", removeOtherApps(apps)));
         }
         runcmd.add(List.of("systemctl", "daemon-reload"));
-        boolean keptRootDisk = keptRootDisk(vm);
         List<String> units = new ArrayList<>(apps.stream().map(CloudInitUserData::unitName).toList());
-        units.add(READY_UNIT);
+        units.add(GuestReadiness.UNIT);
         for (String unit : units) {
             runcmd.add(List.of("systemctl", "enable", "--now", unit));
             if (keptRootDisk) {
@@ -343,38 +336,6 @@ public final class CloudInitUserData {
     }
 
     /**
-     * The VM's readiness check: {@code ready.py} with the image's python3 (there under every {@code python.source},
-     * and running even when the pool's own Python could not be set up), as a user of its own, checking each app as
-     * its Pods' probe would (its health check path, else its port). Started last: until the setup is done, nothing
-     * answers KubeVirt's probe and the VM is not Ready.
-     */
-    static String readyUnit(List<PythonApp> apps) {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", READY_SCRIPT,
-                String.valueOf(READY_PORT)));
-        for (PythonApp app : apps) {
-            EffectiveSpec spec = new EffectiveSpec(app.getSpec());
-            String path = app.getSpec().healthCheck() == null ? "" : app.getSpec().healthCheck().path();
-            command.add(app.getMetadata().getName() + "=" + spec.port() + path);
-        }
-        return "[Unit]\nDescription=PyFleet readiness check of this VM's apps (port " + READY_PORT + ")\n"
-                + "After=network-online.target\n\n"
-                + "[Service]\nDynamicUser=yes\n"
-                + "ExecStart=" + String.join(" ", command.stream().map(CloudInitUserData::quoteArg).toList()) + "\n"
-                + "Restart=always\nRestartSec=2\n\n[Install]\nWantedBy=multi-user.target\n";
-    }
-
-    private static String readResource(String name) {
-        try (var in = CloudInitUserData.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the operator's classpath");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /**
      * The app's literal env values, one {@code NAME="value"} per line: systemd reads a double-quoted value with the
      * shell's backslash rules, so \\, ", $ and ` are escaped and a value may span lines as written.
      */
@@ -401,7 +362,8 @@ public final class CloudInitUserData {
         return "Environment=\"" + escape(name + "=" + value) + "\"\n";
     }
 
-    private static String quoteArg(String arg) {
+    /** An argument of a unit's ExecStart, quoted for systemd where it needs to be. */
+    static String quoteArg(String arg) {
         return arg.matches("[A-Za-z0-9_./:=@+,-]+") ? arg : "\"" + escape(arg) + "\"";
     }
 

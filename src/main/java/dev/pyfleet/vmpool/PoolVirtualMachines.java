@@ -139,15 +139,6 @@ public final class PoolVirtualMachines {
                 template.readinessProbe(), template.unknown());
     }
 
-    /**
-     * The VM is Ready while every app on it answers: the guest's readiness check ({@link CloudInitUserData}) asks them
-     * all. A VM still booting, or whose setup failed, does not answer at all.
-     */
-    static VirtualMachineSpec.Probe readinessProbe() {
-        return new VirtualMachineSpec.Probe(new VirtualMachineSpec.HttpGet(CloudInitUserData.READY_PORT,
-                CloudInitUserData.READY_PATH), null, 10, 5, 3);
-    }
-
     private static VirtualMachineSpec spec(VMPool pool, String userDataSecret, String schedulerName) {
         VMPoolSpec.VMTemplate vm = pool.getSpec().vm();
         EffectivePoolSpec effective = new EffectivePoolSpec(pool.getSpec());
@@ -179,7 +170,7 @@ public final class PoolVirtualMachines {
                 new VirtualMachineSpec.Devices(disks, List.of(VirtualMachineSpec.Interface.masquerade("default"))));
         var instance = new VirtualMachineSpec.InstanceSpec(domain,
                 List.of(VirtualMachineSpec.Network.pod("default")), volumes, schedulerName, null, 180L,
-                readinessProbe());
+                GuestReadiness.probe());
         return new VirtualMachineSpec(effective.runStrategy(), new VirtualMachineSpec.Template(metadata, instance));
     }
 }

@@ -14,6 +14,7 @@ import dev.pyfleet.kubevirt.VirtualMachine;
 import dev.pyfleet.kubevirt.VirtualMachineInstance;
 import dev.pyfleet.kubevirt.VirtualMachineInstanceMigration;
 import dev.pyfleet.kubevirt.VirtualMachineStatus;
+import dev.pyfleet.vmpool.PoolVirtualMachines;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,6 +45,14 @@ public final class FakeVirtController {
         client.resources(DataVolume.class).inNamespace(namespace).withLabel("pyfleet.dev/pool", pool).list()
                 .getItems().forEach(disk -> disks.put(disk.getMetadata().getName(), disk));
         return disks;
+    }
+
+    /** The user-data the VM boots with, from the Secret it names ("" while that Secret does not exist). */
+    public String userData(VirtualMachine vm) {
+        String secret = PoolVirtualMachines.userDataSecretOf(vm).orElseThrow();
+        var stored = client.secrets().inNamespace(namespace).withName(secret).get();
+        return stored == null ? "" : new String(java.util.Base64.getDecoder().decode(
+                stored.getData().get(PoolVirtualMachines.USER_DATA_KEY)), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public List<VirtualMachine> vms(String pool) {

@@ -1,7 +1,6 @@
 package dev.pyfleet.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +61,7 @@ public final class GuestVm implements AutoCloseable {
         Map<Integer, Integer> forwarded = new LinkedHashMap<>();
         StringBuilder nic = new StringBuilder("user,model=virtio-net-pci,restrict=on");
         for (int guestPort : guestPorts) {
-            int hostPort = freePort();
+            int hostPort = OperatorProcess.freePort();
             forwarded.put(guestPort, hostPort);
             nic.append(",hostfwd=tcp:127.0.0.1:").append(hostPort).append("-:").append(guestPort);
         }
@@ -122,12 +121,6 @@ public final class GuestVm implements AutoCloseable {
         CommandResult result = CommandResult.run(command, Path.of("."), Map.of());
         if (result.exitCode() != 0) {
             throw new IOException(String.join(" ", command) + " failed:\n" + result.output());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

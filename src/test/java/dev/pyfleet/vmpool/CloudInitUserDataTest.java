@@ -259,9 +259,7 @@ class CloudInitUserDataTest {
             closed = free.getLocalPort();
         }
         java.nio.file.Path script = dir.resolve("ready.py");
-        try (var in = CloudInitUserData.class.getResourceAsStream("/guest/ready.py")) {
-            java.nio.file.Files.write(script, in.readAllBytes());
-        }
+        java.nio.file.Files.writeString(script, GuestReadiness.SCRIPT_SOURCE);
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             port = free.getLocalPort();

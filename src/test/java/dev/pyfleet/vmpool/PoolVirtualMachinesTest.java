@@ -132,7 +132,7 @@ class PoolVirtualMachinesTest {
     void aVmIsReadyOnlyWhileTheGuestsReadinessCheckPasses() {
         var probe = PoolVirtualMachines.of(pool(""), List.of(), "s").vm(0).getSpec().template().spec()
                 .readinessProbe();
-        assertThat(probe.httpGet().port()).isEqualTo(CloudInitUserData.READY_PORT).isEqualTo(9099);
+        assertThat(probe.httpGet().port()).isEqualTo(GuestReadiness.PORT).isEqualTo(9099);
         assertThat(probe.httpGet().path()).isEqualTo("/ready");
         assertThat(probe.periodSeconds() * probe.failureThreshold()).as("seconds of failures before unready")
                 .isEqualTo(30);

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 import org.awaitility.Awaitility;
@@ -118,13 +117,13 @@ class VMBootIT {
 
         // The pool may be seen before its apps: VMs rendered without them are replaced once they show up.
         java.util.function.Predicate<VirtualMachine> withBothApps = vm -> vm.getMetadata()
-                .getDeletionTimestamp() == null && userData(client, vm).contains("pyfleet-hello.service")
-                && userData(client, vm).contains("pyfleet-routes.service");
+                .getDeletionTimestamp() == null && kubeVirt.userData(vm).contains("pyfleet-hello.service")
+                && kubeVirt.userData(vm).contains("pyfleet-routes.service");
         Awaitility.await("the pool's VM, with both apps").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200)).until(() -> kubeVirt.vms("offline").stream()
                         .anyMatch(withBothApps));
         VirtualMachine vm = kubeVirt.vms("offline").stream().filter(withBothApps).findFirst().orElseThrow();
-        String userData = userData(client, vm);
+        String userData = kubeVirt.userData(vm);
         assertThat(userData).as("the user-data names no host: the pool's settings name none").doesNotContain("://");
 
         var template = vm.getSpec().template().spec();
@@ -203,12 +202,5 @@ class VMBootIT {
         return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String userData(KubernetesClient client, VirtualMachine vm) {
-        String secret = PoolVirtualMachines.userDataSecretOf(vm).orElseThrow();
-        var stored = client.secrets().inNamespace(vm.getMetadata().getNamespace()).withName(secret).get();
-        return stored == null ? "" : new String(Base64.getDecoder().decode(
-                stored.getData().get(PoolVirtualMachines.USER_DATA_KEY)), StandardCharsets.UTF_8);
     }
 }

@@ -91,7 +91,7 @@ class VMPoolIT {
         // The pool may be seen before its app: its first VMs then lack the app and are replaced once it shows up.
         List<VirtualMachine> vms = awaitVms("legacy-vms", list -> list.size() == 3 && list.stream().allMatch(vm ->
                 vm.getMetadata().getDeletionTimestamp() == null
-                        && userData(vm).contains("pyfleet-hello-on-vms.service")));
+                        && kubeVirt.userData(vm).contains("pyfleet-hello-on-vms.service")));
         VMPool pool = client.resources(VMPool.class).inNamespace(ns()).withName("legacy-vms").get();
         PythonApp app = client.resources(PythonApp.class).inNamespace(ns()).withName("hello-on-vms").get();
         var desired = PoolVirtualMachines.of(pool, List.of(app), "pyfleet-scheduler");
@@ -399,9 +399,10 @@ class VMPoolIT {
                     """.formatted(apps.get(i), 8080 + i));
         }
         List<VirtualMachine> vms = awaitVms("big", list -> list.size() == 2 && list.stream().allMatch(vm ->
-                vm.getMetadata().getDeletionTimestamp() == null && userData(vm).contains("pyfleet-admin.service")
-                        && userData(vm).contains("pyfleet-shop.service")));
-        String userData = userData(vms.get(0));
+                vm.getMetadata().getDeletionTimestamp() == null
+                        && kubeVirt.userData(vm).contains("pyfleet-admin.service")
+                        && kubeVirt.userData(vm).contains("pyfleet-shop.service")));
+        String userData = kubeVirt.userData(vms.get(0));
         assertThat(userData.length()).as("user-data bytes").isGreaterThan(4096);
         assertThat(userData).contains("/etc/motd.d/39");
         // Nothing of it is in the VM, readable by whoever may read VMs.
@@ -428,14 +429,6 @@ class VMPoolIT {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.resources(VirtualMachine.class)
                 .inNamespace(ns()).resource(inline).create())
                 .hasMessageContaining("cloudInitNoCloud userdata exceeds 2048 limit");
-    }
-
-    /** The user-data a VM boots with, from the Secret it names. */
-    private String userData(VirtualMachine vm) {
-        String secret = PoolVirtualMachines.userDataSecretOf(vm).orElseThrow();
-        var stored = client.secrets().inNamespace(ns()).withName(secret).get();
-        return stored == null ? "" : new String(java.util.Base64.getDecoder().decode(
-                stored.getData().get(PoolVirtualMachines.USER_DATA_KEY)), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private List<VirtualMachine> awaitVms(String pool, Predicate<List<VirtualMachine>> condition) {
