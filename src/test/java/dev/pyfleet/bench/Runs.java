@@ -25,6 +25,10 @@ public final class Runs {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
     /** e.g. {@code 38.3 (36.0–40.1)} for the format {@code %.1f}. */
     public String summary(String format) {
         List<Double> sorted = sorted();

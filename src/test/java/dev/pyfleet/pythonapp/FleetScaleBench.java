@@ -27,7 +27,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /**
  * (d) PythonApps x 3 replicas against as many Deployments x 3 replicas, timed from the first create until every one
  * reports all replicas ready, with per-object create-to-Ready latencies: once with kube-controller-manager and the
- * operator at the same client rate limit, once with neither limited.
+ * operator at the same client rate limit, once with neither limited. The Deployments run twice: bare, and each with
+ * the PodDisruptionBudget a PythonApp of 3 replicas gets ({@code minAvailable: 1}), so that both sides keep the same
+ * promise.
  */
 class FleetScaleBench {
 
@@ -44,8 +46,8 @@ class FleetScaleBench {
     @Test
     void timeToReadyAgainstDeployments() throws Exception {
         StringBuilder table = new StringBuilder("""
-                | client limit | objects x 3 replicas | Deployments: s to all Ready | PythonApps: s to all Ready | ratio (apps / Deployments) | Deployment create-to-Ready p50 / p99 | PythonApp create-to-Ready p50 / p99 |
-                |---|---:|---:|---:|---:|---:|---:|
+                | client limit | objects x 3 replicas | Deployments: s to all Ready | Deployments with a PDB | PythonApps | ratio (apps / Deployments) | ratio (apps / Deployments with a PDB) | create-to-Ready p50 / p99: Deployments | with a PDB | PythonApps |
+                |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
                 """);
         StringBuilder raw = new StringBuilder();
         // "limited,none" by default; one of them to measure a single row set (each takes the better part of an hour).
@@ -74,10 +76,12 @@ class FleetScaleBench {
     private static void report(StringBuilder table, StringBuilder raw) throws Exception {
         BenchReport.write("fleet-scale", "(d) Time to Ready: PythonApps vs Deployments", "make bench", table + """
 
-                Each row is one local control plane with 100 KWOK nodes. For each size, %s rounds: the two kinds
-                are created in a namespace of their own from 8 client threads (image only, 10m CPU, 16Mi), and the
-                namespace is deleted and gone before the other kind starts; the order alternates from round to
-                round. Seconds and ratio: median (lowest–highest) of the rounds. Create-to-Ready: each object's time
+                Each row is one local control plane with 100 KWOK nodes. For each size, %s rounds: each of the
+                three is created in a namespace of its own from 8 client threads (image only, 10m CPU, 16Mi), and
+                the namespace is deleted and gone before the next starts; the order reverses from round to round.
+                "With a PDB": each Deployment is created after a PodDisruptionBudget of its own (minAvailable: 1,
+                its Pods' labels), as each PythonApp of 3 replicas gets one from the operator; its time includes
+                both creates. Seconds and ratio: median (lowest–highest) of the rounds. Create-to-Ready: each object's time
                 from the start of its create to the watch event that shows it Ready, p50 / p99 over every object of
                 every round. Both kinds of Pods use the default scheduler (operator run with
                 pyfleet.scheduler.enabled=false). The raw output gives, per run, the requests kube-apiserver
@@ -115,40 +119,60 @@ class FleetScaleBench {
         return options;
     }
 
+    private static final List<String> ALL_KINDS = List.of("Deployments", "Deployments with a PDB", "PythonApps");
+    /** All three by default; {@code pyfleet.bench.fleet-kinds} (comma-separated) measures some, to profile one. */
+    private static final List<String> KINDS = java.util.Arrays.stream(System.getProperty("pyfleet.bench.fleet-kinds",
+            String.join(",", ALL_KINDS)).split(",")).map(String::strip).toList();
+
     private static String compare(KubernetesClient client, long operatorPid, boolean limited, int n, int rounds,
             StringBuilder raw) throws Exception {
-        Runs deployments = new Runs();
-        Runs apps = new Runs();
+        Map<String, Runs> runs = new HashMap<>();
+        Map<String, List<Double>> latencies = new HashMap<>();
+        KINDS.forEach(kind -> {
+            runs.put(kind, new Runs());
+            latencies.put(kind, new java.util.ArrayList<>());
+        });
         Runs ratio = new Runs();
-        Map<String, List<Double>> latencies = Map.of("Deployments", new java.util.ArrayList<>(), "PythonApps",
-                new java.util.ArrayList<>());
+        Runs ratioWithBudgets = new Runs();
         String limit = limited ? QPS + " QPS" : "none";
         for (int round = 0; round < rounds; round++) {
             Map<String, Double> seconds = new HashMap<>();
-            for (String kind : Runs.order(List.of("Deployments", "PythonApps"), round)) {
-                String ns = kind.toLowerCase() + "-" + n + "-" + (round + 1);
+            for (String kind : Runs.order(KINDS, round)) {
+                String ns = kind.toLowerCase().replace(' ', '-') + "-" + n + "-" + (round + 1);
                 createNamespace(client, ns);
                 ApiRequests before = ApiRequests.read(client);
                 ProcessCpu cpuBefore = ProcessCpu.read(operatorPid);
-                Timing timing = kind.equals("Deployments") ? timeUntilDeploymentsReady(client, ns, n)
-                        : timeUntilAppsReady(client, ns, n, 3);
+                Timing timing = switch (kind) {
+                    case "Deployments" -> timeUntilDeploymentsReady(client, ns, n, false);
+                    case "Deployments with a PDB" -> timeUntilDeploymentsReady(client, ns, n, true);
+                    default -> timeUntilAppsReady(client, ns, n, 3);
+                };
                 String cpu = ProcessCpu.read(operatorPid).since(cpuBefore);
                 String census = ApiRequests.read(client).since(before);
                 seconds.put(kind, timing.seconds());
+                runs.get(kind).add(timing.seconds());
                 latencies.get(kind).addAll(timing.createToReady());
                 raw.append("limit %s, round %d: %d %s x 3 replicas Ready in %.1f s; create-to-Ready p50 %.1f s, p99 %.1f s; CPU used until all Ready: %s; API requests until all Ready: %s%n"
                         .formatted(limit, round + 1, n, kind, timing.seconds(), percentile(timing.createToReady(), 50),
                                 percentile(timing.createToReady(), 99), cpu, census));
                 deleteNamespace(client, ns);
             }
-            deployments.add(seconds.get("Deployments"));
-            apps.add(seconds.get("PythonApps"));
-            ratio.add(seconds.get("PythonApps") / seconds.get("Deployments"));
+            if (seconds.size() == 3) {
+                ratio.add(seconds.get("PythonApps") / seconds.get("Deployments"));
+                ratioWithBudgets.add(seconds.get("PythonApps") / seconds.get("Deployments with a PDB"));
+            }
         }
-        return "| %s | %,d | %s | %s | %s | %.1f / %.1f s | %.1f / %.1f s |%n".formatted(limit, n,
-                deployments.summary("%.1f"), apps.summary("%.1f"), ratio.summary("%.2f"),
-                percentile(latencies.get("Deployments"), 50), percentile(latencies.get("Deployments"), 99),
-                percentile(latencies.get("PythonApps"), 50), percentile(latencies.get("PythonApps"), 99));
+        StringBuilder row = new StringBuilder("| %s | %,d |".formatted(limit, n));
+        ALL_KINDS.forEach(kind -> row.append(" %s |".formatted(summary(runs.get(kind), "%.1f"))));
+        row.append(" %s | %s |".formatted(summary(ratio, "%.2f"), summary(ratioWithBudgets, "%.2f")));
+        ALL_KINDS.forEach(kind -> row.append(!latencies.containsKey(kind) ? " — |"
+                : " %.1f / %.1f s |".formatted(percentile(latencies.get(kind), 50),
+                        percentile(latencies.get(kind), 99))));
+        return row.append("%n".formatted()).toString();
+    }
+
+    private static String summary(Runs runs, String format) {
+        return runs == null || runs.isEmpty() ? "—" : runs.summary(format);
     }
 
     /** Seconds from the first create until all were Ready, and each object's create-to-Ready seconds. */
@@ -189,11 +213,16 @@ class FleetScaleBench {
                 java.util.concurrent.TimeUnit.MINUTES);
     }
 
-    private static Timing timeUntilDeploymentsReady(KubernetesClient client, String ns, int n) throws Exception {
+    private static Timing timeUntilDeploymentsReady(KubernetesClient client, String ns, int n, boolean budgets)
+            throws Exception {
         Readiness<Deployment> readiness = new Readiness<>(FleetScaleBench::ready);
         try (var watched = client.apps().deployments().inNamespace(ns).inform(readiness)) {
-            return timeUntil(n, readiness, i -> client.apps().deployments().inNamespace(ns)
-                    .resource(deployment("d-" + i)).create());
+            return timeUntil(n, readiness, i -> {
+                if (budgets) {
+                    client.policy().v1().podDisruptionBudget().inNamespace(ns).resource(budget("d-" + i)).create();
+                }
+                client.apps().deployments().inNamespace(ns).resource(deployment("d-" + i)).create();
+            });
         }
     }
 
@@ -289,6 +318,14 @@ class FleetScaleBench {
     private static boolean ready(Deployment d) {
         return d.getStatus() != null && Integer.valueOf(3).equals(d.getStatus().getReadyReplicas())
                 && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas());
+    }
+
+    /** What a PythonApp of 3 replicas gets from the operator: keep one Pod through voluntary disruptions. */
+    private static io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget budget(String name) {
+        return new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder().withNewMetadata()
+                .withName(name).endMetadata().withNewSpec()
+                .withMinAvailable(new io.fabric8.kubernetes.api.model.IntOrString(1)).withNewSelector()
+                .addToMatchLabels("app", name).endSelector().endSpec().build();
     }
 
     private static Deployment deployment(String name) {
