@@ -8,8 +8,8 @@ import dev.pyfleet.kube.LeanDecoding;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
- * The application's own JSON mapper, which reads the extender's requests, reads the Pod kube-scheduler sends (and
- * Nodes, from a scheduler without the node cache) without its managed fields, as the client does.
+ * The application's own JSON mapper reads the extender's requests; like the operator's client, it reads the Pod
+ * kube-scheduler sends (and Nodes, from a scheduler without the node cache) without their managed fields.
  */
 @Singleton
 public class ExtenderJson implements ObjectMapperCustomizer {

@@ -14,7 +14,7 @@ import io.quarkus.kubernetes.client.KubernetesClientObjectMapperCustomizer;
 
 /**
  * How the operator's client reads what its watches bring: every change of every Pod and Node of the cluster, each in
- * full, most of the operator's work in a large fleet.
+ * full, a large part of the operator's work in a large fleet.
  * <ul>
  * <li>Pods and Nodes are read without their {@code metadata.managedFields}: the parser steps over them instead of
  * building them. They are the larger part of a Pod; PyFleet reads them for neither kind and writes neither by
