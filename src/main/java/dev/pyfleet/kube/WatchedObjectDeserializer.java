@@ -4,8 +4,10 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.cfg.HandlerInstantiator;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 
@@ -23,14 +25,31 @@ import io.fabric8.kubernetes.internal.KubernetesDeserializer;
  * different order, an array, a kind the client does not know) is handed to the client's reader as it was read, so
  * what comes out is the same in every case.
  */
-public final class WatchedObjectDeserializer extends JsonDeserializer<KubernetesResource> {
+public final class WatchedObjectDeserializer extends JsonDeserializer<KubernetesResource>
+        implements ContextualDeserializer {
 
     private static final String KIND = "kind";
     private static final String API_VERSION = "apiVersion";
 
+    /** The client's reader, found once when Jackson sets this reader up for its mapper (null before that). */
+    private final KubernetesDeserializer clientsReader;
+
+    public WatchedObjectDeserializer() {
+        this(null);
+    }
+
+    private WatchedObjectDeserializer(KubernetesDeserializer clientsReader) {
+        this.clientsReader = clientsReader;
+    }
+
+    @Override
+    public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty property) {
+        return clientsReader != null ? this : new WatchedObjectDeserializer(findClientsReader(ctxt));
+    }
+
     @Override
     public KubernetesResource deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        KubernetesDeserializer kinds = clientsReader(ctxt);
+        KubernetesDeserializer kinds = clientsReader != null ? clientsReader : findClientsReader(ctxt);
         if (!p.isExpectedStartObjectToken()) {
             return kinds.deserialize(p, ctxt);
         }
@@ -89,7 +108,7 @@ public final class WatchedObjectDeserializer extends JsonDeserializer<Kubernetes
     }
 
     /** The client's reader of kinds, which knows every class registered with the client (custom resources too). */
-    private static KubernetesDeserializer clientsReader(DeserializationContext ctxt) {
+    private static KubernetesDeserializer findClientsReader(DeserializationContext ctxt) {
         HandlerInstantiator instantiator = ctxt.getConfig().getHandlerInstantiator();
         JsonDeserializer<?> reader = instantiator == null ? null
                 : instantiator.deserializerInstance(ctxt.getConfig(), null, KubernetesDeserializer.class);

@@ -139,18 +139,19 @@ class FleetScaleBench {
         String limit = limited ? QPS + " QPS" : "none";
         // A long-running operator has compiled its hot paths; a fresh one spends its first thousand apps compiling
         // them (half its CPU in a first run). One unmeasured run of each kind at a fifth of the size comes first.
+        int warmUpSize = Math.max(1, n / 5);
         for (String kind : KINDS) {
-            String ns = kind.toLowerCase().replace(' ', '-') + "-warm-up-" + n;
+            String ns = namespace(kind, "warm-up-" + n);
             createNamespace(client, ns);
-            Timing warmUp = time(client, kind, ns, Math.max(1, n / 5));
+            Timing warmUp = time(client, kind, ns, warmUpSize);
             raw.append("limit %s, warm-up (not measured): %d %s x 3 replicas Ready in %.1f s%n".formatted(limit,
-                    Math.max(1, n / 5), kind, warmUp.seconds()));
+                    warmUpSize, kind, warmUp.seconds()));
             deleteNamespace(client, ns);
         }
         for (int round = 0; round < rounds; round++) {
             Map<String, Double> seconds = new HashMap<>();
             for (String kind : Runs.order(KINDS, round)) {
-                String ns = kind.toLowerCase().replace(' ', '-') + "-" + n + "-" + (round + 1);
+                String ns = namespace(kind, n + "-" + (round + 1));
                 createNamespace(client, ns);
                 ApiRequests before = ApiRequests.read(client);
                 ProcessCpu cpuBefore = ProcessCpu.read(operatorPid);
@@ -177,6 +178,11 @@ class FleetScaleBench {
                 : " %.1f / %.1f s |".formatted(percentile(latencies.get(kind), 50),
                         percentile(latencies.get(kind), 99))));
         return row.append("%n".formatted()).toString();
+    }
+
+    /** e.g. {@code deployments-with-a-pdb-1000-2}. */
+    private static String namespace(String kind, String suffix) {
+        return kind.toLowerCase().replace(' ', '-') + "-" + suffix;
     }
 
     private static Timing time(KubernetesClient client, String kind, String ns, int n) throws Exception {
