@@ -19,7 +19,7 @@ import dev.pyfleet.bench.Runs;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -142,7 +142,7 @@ class FleetScaleBench {
         int warmUpSize = Math.max(1, n / 5);
         for (String kind : KINDS) {
             String ns = namespace(kind, "warm-up-" + n);
-            createNamespace(client, ns);
+            TestNamespace.create(client, ns);
             Timing warmUp = time(client, kind, ns, warmUpSize);
             raw.append("limit %s, warm-up (not measured): %d %s x 3 replicas Ready in %.1f s%n".formatted(limit,
                     warmUpSize, kind, warmUp.seconds()));
@@ -152,7 +152,7 @@ class FleetScaleBench {
             Map<String, Double> seconds = new HashMap<>();
             for (String kind : Runs.order(KINDS, round)) {
                 String ns = namespace(kind, n + "-" + (round + 1));
-                createNamespace(client, ns);
+                TestNamespace.create(client, ns);
                 ApiRequests before = ApiRequests.read(client);
                 ProcessCpu cpuBefore = ProcessCpu.read(operatorPid);
                 Timing timing = time(client, kind, ns, n);
@@ -161,9 +161,12 @@ class FleetScaleBench {
                 seconds.put(kind, timing.seconds());
                 runs.get(kind).add(timing.seconds());
                 latencies.get(kind).addAll(timing.createToReady());
-                raw.append("limit %s, round %d: %d %s x 3 replicas Ready in %.1f s; create-to-Ready p50 %.1f s, p99 %.1f s; CPU used until all Ready: %s; API requests until all Ready: %s%n"
+                String measured = "limit %s, round %d: %d %s x 3 replicas Ready in %.1f s; create-to-Ready p50 %.1f s, p99 %.1f s; CPU used until all Ready: %s; API requests until all Ready: %s%n"
                         .formatted(limit, round + 1, n, kind, timing.seconds(), percentile(timing.createToReady(), 50),
-                                percentile(timing.createToReady(), 99), cpu, census));
+                                percentile(timing.createToReady(), 99), cpu, census);
+                // Printed as well: a run that fails later (a 5,000 round takes the better part of an hour) keeps it.
+                System.out.print(measured);
+                raw.append(measured);
                 deleteNamespace(client, ns);
             }
             if (seconds.size() == 3) {
@@ -207,13 +210,6 @@ class FleetScaleBench {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    static void createNamespace(KubernetesClient client, String ns) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                .create();
-        client.serviceAccounts().inNamespace(ns).withName("default")
-                .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
     /**
      * Deletes the namespace and waits for it to be gone. Once it is terminating nothing can create in it, so its
      * Pods are then removed at once (one collection delete, no grace period) rather than one by one through the
@@ -223,19 +219,30 @@ class FleetScaleBench {
         client.namespaces().withName(ns).delete();
         // The disruption controller lists every budget of a Pod's namespace on each of its events: with 5,000
         // budgets the Pods took over 20 minutes to go. Once the namespace is terminating none is made again.
-        client.policy().v1().podDisruptionBudget().inNamespace(ns).delete();
-        // The API server may end a long collection delete before it is through; what it deleted stays deleted.
-        for (int attempt = 0; attempt < 10 && !client.pods().inNamespace(ns).list(
-                new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()).getItems().isEmpty();
-                attempt++) {
-            try {
-                client.pods().inNamespace(ns).withGracePeriod(0).delete();
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                System.out.printf("deleting the Pods of %s: %s; again%n", ns, e.getMessage());
-            }
-        }
+        var budgets = client.policy().v1().podDisruptionBudget().inNamespace(ns);
+        deleteAll("budgets", ns, () -> budgets.list(FIRST).getItems().isEmpty(), budgets::delete);
+        var pods = client.pods().inNamespace(ns);
+        deleteAll("Pods", ns, () -> pods.list(FIRST).getItems().isEmpty(), () -> pods.withGracePeriod(0).delete());
         client.namespaces().withName(ns).waitUntilCondition(java.util.Objects::isNull, 30,
                 java.util.concurrent.TimeUnit.MINUTES);
+    }
+
+    private static final io.fabric8.kubernetes.api.model.ListOptions FIRST =
+            new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build();
+
+    /**
+     * One collection delete, repeated while any is left: the API server may end a long one before it is through (or
+     * close the connection), and what it deleted stays deleted.
+     */
+    private static void deleteAll(String what, String ns, java.util.function.BooleanSupplier none,
+            Runnable delete) {
+        for (int attempt = 0; attempt < 10 && !none.getAsBoolean(); attempt++) {
+            try {
+                delete.run();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                System.out.printf("deleting the %s of %s: %s; again%n", what, ns, e.getMessage());
+            }
+        }
     }
 
     private static Timing timeUntilDeploymentsReady(KubernetesClient client, String ns, int n, boolean budgets)
