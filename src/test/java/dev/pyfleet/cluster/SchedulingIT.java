@@ -2,7 +2,6 @@ package dev.pyfleet.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +12,6 @@ import dev.pyfleet.testing.ClusterNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.dsl.PodResource;
 
 /** Both schedulers bind Pods to the fake nodes, and KWOK runs what they bind. */
 class SchedulingIT {
@@ -31,7 +29,7 @@ class SchedulingIT {
                 .endResources().endContainer()
                 .endSpec().build();
         var resource = cluster.client().pods().inNamespace(cluster.namespace()).resource(pod);
-        createOnceServiceAccountExists(resource);
+        resource.create();
 
         Pod running = resource.waitUntilCondition(p -> p != null && "Running".equals(p.getStatus().getPhase())
                 && p.getStatus().getConditions().stream()
@@ -45,12 +43,5 @@ class SchedulingIT {
         assertThat(scheduledEvents).isNotEmpty()
                 .allMatch(e -> schedulerName.equals(e.getSource().getComponent())
                         || schedulerName.equals(e.getReportingComponent()));
-    }
-
-    /** A brand-new namespace has no default ServiceAccount for a moment; admission rejects Pods until it exists. */
-    private void createOnceServiceAccountExists(PodResource resource) {
-        cluster.client().serviceAccounts().inNamespace(cluster.namespace()).withName("default")
-                .waitUntilCondition(sa -> sa != null, Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS);
-        resource.create();
     }
 }

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +19,7 @@ import dev.pyfleet.testing.CommandResult;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.ControlPlaneResource;
 import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,11 +45,7 @@ class DeployManifestsIT {
     @BeforeAll
     static void setUp() {
         client = ControlPlane.get().newClient();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(RESTRICTED)
-                .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build())
-                .serverSideApply();
-        client.serviceAccounts().inNamespace(RESTRICTED).withName("default")
-                .waitUntilCondition(sa -> sa != null, 60, TimeUnit.SECONDS);
+        TestNamespace.create(client, RESTRICTED, Map.of("pod-security.kubernetes.io/enforce", "restricted"));
     }
 
     @AfterAll
@@ -127,11 +124,8 @@ class DeployManifestsIT {
     @Test
     void reapplyingTheSamplesAfterReconcileChangesNoField() {
         String namespace = "pyfleet-gitops-check";
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-                .build()).serverSideApply();
+        TestNamespace.create(client, namespace);
         try {
-            client.serviceAccounts().inNamespace(namespace).withName("default")
-                    .waitUntilCondition(sa -> sa != null, 60, TimeUnit.SECONDS);
             String samples = ControlPlane.repoPath("deploy/samples").toString();
             CommandResult applied = ControlPlane.get().kubectl("apply", "--server-side", "--field-manager=gitops",
                     "-n", namespace, "-f", samples);

@@ -18,6 +18,7 @@ import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.RenderedChart;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -67,10 +68,7 @@ class HelmChartIT {
             try (OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                     asDeployed)) {
                 operator.awaitReady(Duration.ofSeconds(90));
-                admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata()
-                        .build()).serverSideApply();
-                admin.serviceAccounts().inNamespace("demo").withName("default")
-                        .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
+                TestNamespace.create(admin, "demo");
                 CommandResult samples = cluster.kubectl("apply", "-n", "demo", "-f",
                         ControlPlane.repoPath("deploy/samples/hello-wsgi.yaml").toString(), "-f",
                         ControlPlane.repoPath("deploy/samples/hello-asgi.yaml").toString());

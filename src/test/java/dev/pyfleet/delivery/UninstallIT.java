@@ -17,7 +17,7 @@ import dev.pyfleet.testing.CommandResult;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -71,10 +71,7 @@ class UninstallIT {
     private static Map<String, String> appRunning(ControlPlane cluster, KubernetesClient client) {
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("pythonapps.pyfleet.dev").get())
                 .isNotNull();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata()
-                .build()).serverSideApply();
-        client.serviceAccounts().inNamespace("demo").withName("default")
-                .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
+        TestNamespace.create(client, "demo");
         try (OperatorProcess operator = new OperatorProcess(cluster.kubeconfig())) {
             operator.awaitReady(Duration.ofSeconds(90));
             run(cluster, "apply", "-n", "demo", "-f", ControlPlane.repoPath("deploy/samples/hello-wsgi.yaml")

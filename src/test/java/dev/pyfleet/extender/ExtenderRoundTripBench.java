@@ -25,7 +25,7 @@ import dev.pyfleet.testing.CommandResult;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.ImageJvm;
 import dev.pyfleet.testing.OperatorProcess;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -64,10 +64,7 @@ class ExtenderRoundTripBench {
                 // The image's JVM flags (the chart's), with room for 150,000 cached pods.
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), port, jvmOptions())) {
             operator.awaitReady(Duration.ofSeconds(90));
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("background")
-                    .endMetadata().build()).create();
-            client.serviceAccounts().inNamespace("background").withName("default")
-                    .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
+            TestNamespace.create(client, "background");
             String measuredUid = pendingPod(client, "measured", "500m");
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI base = URI.create("http://127.0.0.1:" + port + "/scheduler/");

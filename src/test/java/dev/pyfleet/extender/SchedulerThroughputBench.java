@@ -108,10 +108,7 @@ class SchedulerThroughputBench {
     private static void fill(KubernetesClient client, int nodes, StringBuilder raw) throws Exception {
         long start = System.nanoTime();
         String ns = "background";
-        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                .withName(ns).endMetadata().build()).create();
-        client.serviceAccounts().inNamespace(ns).withName("default")
-                .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
+        TestNamespace.create(client, ns);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
         try {
             List<java.util.concurrent.Future<?>> created = new ArrayList<>();
@@ -180,8 +177,6 @@ class SchedulerThroughputBench {
         String cpu;
         try (TestNamespace namespace = new TestNamespace(client, "bench-" + scheduler.substring(0, 7))) {
             name = namespace.name();
-            client.serviceAccounts().inNamespace(namespace.name()).withName("default")
-                    .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
             java.util.Set<String> bound = java.util.concurrent.ConcurrentHashMap.newKeySet();
             try (var watched = client.pods().inNamespace(name).inform(
                     new io.fabric8.kubernetes.client.informers.ResourceEventHandler<Pod>() {
@@ -306,8 +301,6 @@ class SchedulerThroughputBench {
         String name;
         try (TestNamespace namespace = new TestNamespace(client, "bench-" + strategy.name().toLowerCase())) {
             name = namespace.name();
-            client.serviceAccounts().inNamespace(namespace.name()).withName("default")
-                    .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
             for (String[] f : pods) {
                 if (compared == AGREEMENT_PODS) {
                     break;

@@ -14,6 +14,7 @@ import dev.pyfleet.bench.Runs;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,10 +44,7 @@ class PodDecodingBench {
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                         List.of("-Dpyfleet.scheduler.enabled=false"))) {
             operator.awaitReady(Duration.ofSeconds(90));
-            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                    .withName("decode").endMetadata().build()).create();
-            client.serviceAccounts().inNamespace("decode").withName("default")
-                    .waitUntilCondition(sa -> sa != null, 60, java.util.concurrent.TimeUnit.SECONDS);
+            TestNamespace.create(client, "decode");
             PythonApps.create(client, "decode", """
                     metadata: {name: shop}
                     spec:

@@ -25,6 +25,7 @@ import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.ImageJvm;
 import dev.pyfleet.testing.MemoryCgroup;
 import dev.pyfleet.testing.OperatorProcess;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -62,8 +63,8 @@ class OperatorMemoryBench {
             operator.awaitReady(Duration.ofSeconds(90));
             Thread.sleep(5000);
             Memory idle = measure(operator, cgroup, "no apps", raw);
-            FleetScaleBench.createNamespace(client, "apps");
-            FleetScaleBench.createNamespace(client, "more-apps");
+            TestNamespace.create(client, "apps");
+            TestNamespace.create(client, "more-apps");
             double thousandTook = FleetScaleBench.timeUntilAppsReady(client, "apps", APPS, 3).seconds();
             Memory thousand = measure(operator, cgroup, "1,000 apps", raw);
             double moreTook = FleetScaleBench.timeUntilAppsReady(client, "more-apps", MORE_APPS, 1).seconds();

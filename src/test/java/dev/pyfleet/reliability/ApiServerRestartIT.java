@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -29,7 +30,7 @@ class ApiServerRestartIT {
                 KubernetesClient client = cluster.newClient();
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig())) {
             String ns = "restart";
-            Fleet.createNamespace(client, ns);
+            TestNamespace.create(client, ns);
             operator.awaitReady(Duration.ofSeconds(90));
             try (PodCensus census = new PodCensus(client, ns)) {
                 List<String> apps = Fleet.createApps(client, ns, APPS, "0");

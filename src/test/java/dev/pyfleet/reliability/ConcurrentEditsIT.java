@@ -15,6 +15,7 @@ import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,7 +39,7 @@ class ConcurrentEditsIT {
                 KubernetesClient client = cluster.newClient();
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig())) {
             String ns = "edits";
-            Fleet.createNamespace(client, ns);
+            TestNamespace.create(client, ns);
             operator.awaitReady(Duration.ofSeconds(90));
             Fleet.createApps(client, ns, APPS.size(), "1");
 

@@ -16,6 +16,7 @@ import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.Inputs;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -52,7 +53,7 @@ class DeleteWhileDownIT {
             Inputs.require(cluster.installKubeVirt(),
                     "KubeVirt CRDs are not installed: " + ControlPlane.kubeVirtFixtures() + " is absent");
             String ns = "deletes";
-            Fleet.createNamespace(client, ns);
+            TestNamespace.create(client, ns);
             try (OperatorProcess operator = new OperatorProcess(cluster.kubeconfig())) {
                 operator.awaitReady(Duration.ofSeconds(90));
                 List<String> apps = Fleet.createApps(client, ns, 5, "1");

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -15,7 +14,6 @@ import org.awaitility.Awaitility;
 import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.testing.PythonApps;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,14 +37,6 @@ final class Fleet {
     static final int ROLLOUT_BOUND = 4;
 
     private Fleet() {
-    }
-
-    /** A namespace that Pods can be created in (its default ServiceAccount exists). */
-    static void createNamespace(KubernetesClient client, String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-                .create();
-        client.serviceAccounts().inNamespace(name).withName("default")
-                .waitUntilCondition(sa -> sa != null, 60, TimeUnit.SECONDS);
     }
 
     static List<String> createApps(KubernetesClient client, String namespace, int count, String tag) {

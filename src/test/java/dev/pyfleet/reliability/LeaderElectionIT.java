@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -39,8 +40,8 @@ class LeaderElectionIT {
     void standbyTakesOverWithinLeaseAndRetryAndTheirWritesNeverInterleave() throws Exception {
         try (ControlPlane cluster = ControlPlane.dedicated("leader", Map.of(), "--audit");
                 KubernetesClient client = cluster.newClient()) {
-            Fleet.createNamespace(client, "pyfleet-system");
-            Fleet.createNamespace(client, "demo");
+            TestNamespace.create(client, "pyfleet-system");
+            TestNamespace.create(client, "demo");
             try (OperatorProcess a = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                     replica("a"))) {
                 awaitHolder(client, "a");
@@ -99,8 +100,8 @@ class LeaderElectionIT {
     void aLeaderPausedPastItsLeaseWritesNothingOnceTheStandbyLeadsAndThenExits() throws Exception {
         try (ControlPlane cluster = ControlPlane.dedicated("leader-paused", Map.of(), "--audit");
                 KubernetesClient client = cluster.newClient()) {
-            Fleet.createNamespace(client, "pyfleet-system");
-            Fleet.createNamespace(client, "demo");
+            TestNamespace.create(client, "pyfleet-system");
+            TestNamespace.create(client, "demo");
             try (OperatorProcess a = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                     replica("a"))) {
                 awaitHolder(client, "a");

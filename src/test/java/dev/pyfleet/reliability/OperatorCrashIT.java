@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -30,7 +31,7 @@ class OperatorCrashIT {
         try (ControlPlane cluster = ControlPlane.dedicated("crash", Map.of(), "--nodes", "4", "--pods", "250");
                 KubernetesClient client = cluster.newClient()) {
             String ns = "crash";
-            Fleet.createNamespace(client, ns);
+            TestNamespace.create(client, ns);
             try (PodCensus census = new PodCensus(client, ns)) {
                 List<String> apps = Fleet.createApps(client, ns, APPS, "0");
                 for (int round = 1; round <= ROUNDS; round++) {

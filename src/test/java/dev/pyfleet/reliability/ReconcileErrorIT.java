@@ -13,6 +13,7 @@ import dev.pyfleet.api.v1alpha1.PythonApp;
 import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,7 +34,7 @@ class ReconcileErrorIT {
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig(), OperatorProcess.freePort(),
                         List.of("-Dpyfleet.log.format=json"))) {
             String ns = "quota";
-            Fleet.createNamespace(client, ns);
+            TestNamespace.create(client, ns);
             client.resourceQuotas().inNamespace(ns).resource(new ResourceQuotaBuilder().withNewMetadata()
                     .withName("pods").endMetadata().withNewSpec().addToHard("pods", new io.fabric8.kubernetes.api
                             .model.Quantity("1")).endSpec().build()).create();

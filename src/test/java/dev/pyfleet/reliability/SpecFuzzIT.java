@@ -20,6 +20,7 @@ import dev.pyfleet.testing.ControlPlane;
 import dev.pyfleet.testing.OperatorProcess;
 import dev.pyfleet.testing.PythonApps;
 import dev.pyfleet.testing.RandomAppSpecs;
+import dev.pyfleet.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -56,7 +57,7 @@ class SpecFuzzIT {
                 KubernetesClient client = cluster.newClient();
                 OperatorProcess operator = new OperatorProcess(cluster.kubeconfig())) {
             String ns = "fuzz";
-            Fleet.createNamespace(client, ns);
+            TestNamespace.create(client, ns);
             operator.awaitReady(Duration.ofSeconds(90));
             List<String> rejected = new ArrayList<>();
             Map<String, Expectation> expected = new LinkedHashMap<>();
